@@ -1,0 +1,73 @@
+/**
+ * How every `spa` subcommand talks to its caller: human text and progress bars on a
+ * terminal, or `--json`: one JSON object per line on stdout ({"type": …}), progress
+ * included, nothing else on stdout.
+ */
+import cliProgress from 'cli-progress';
+
+export interface Output {
+  readonly json: boolean;
+  /** A result record: a JSON line in --json mode, else formatted by `human`. */
+  record(type: string, data: Record<string, unknown>, human?: () => string): void;
+  /** Free text for people; dropped in --json mode. */
+  say(text: string): void;
+  /** Starts a progress indicator for `total` units of work. */
+  progress(label: string, total: number): Progress;
+}
+
+export interface Progress {
+  tick(done: number, detail?: string): void;
+  stop(): void;
+}
+
+const noProgress: Progress = { tick() {}, stop() {} };
+
+export function createOutput(json: boolean, stdout: NodeJS.WriteStream = process.stdout, stderr: NodeJS.WriteStream = process.stderr): Output {
+  return {
+    json,
+    record(type, data, human) {
+      if (json) stdout.write(JSON.stringify({ type, ...data }) + '\n');
+      else if (human) stdout.write(human() + '\n');
+    },
+    say(text) {
+      if (!json) stdout.write(text + '\n');
+    },
+    progress(label, total) {
+      if (json) {
+        // Progress as JSON lines, at most twice a second, so a UI can follow long work.
+        let last = 0;
+        return {
+          tick(done, detail) {
+            const now = Date.now();
+            if (now - last < 500 && done < total) return;
+            last = now;
+            stdout.write(JSON.stringify({ type: 'progress', label, done, total, ...(detail ? { detail } : {}) }) + '\n');
+          },
+          stop() {},
+        };
+      }
+      if (!stderr.isTTY) return noProgress;
+      const bar = new cliProgress.SingleBar(
+        { format: `${label} [{bar}] {percentage}% {value}/{total} {detail} eta {eta_formatted}`, stream: stderr, hideCursor: true, clearOnComplete: true },
+        cliProgress.Presets.shades_classic,
+      );
+      bar.start(total, 0, { detail: '' });
+      return {
+        tick: (done, detail) => bar.update(done, { detail: detail ?? '' }),
+        stop: () => bar.stop(),
+      };
+    },
+  };
+}
+
+/** Fixed-width table for human output. */
+export function table(headers: string[], rows: (string | number)[][]): string {
+  const cells = [headers, ...rows.map((r) => r.map(String))];
+  const widths = headers.map((_, c) => Math.max(...cells.map((r) => (r[c] ?? '').length)));
+  const line = (r: string[]) => r.map((v, c) => (c === 0 ? v.padEnd(widths[c] ?? 0) : v.padStart(widths[c] ?? 0))).join('  ');
+  return [line(headers), widths.map((w) => '-'.repeat(w)).join('  '), ...cells.slice(1).map(line)].join('\n');
+}
+
+export function pct(x: number): string {
+  return `${(100 * x).toFixed(1)}%`;
+}

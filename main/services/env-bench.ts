@@ -1,0 +1,77 @@
+/**
+ * `spa bench envs`: environment steps per second with a random valid policy on one
+ * core (this process), and memory. Medians over repetitions: the machines are noisy.
+ */
+import { performance } from 'node:perf_hooks';
+import { RandomValidPolicy } from '../../envs/core/rollout';
+import type { EnvName, StepInfo } from '../../envs/core/types';
+import { makeEnv } from '../../envs/registry';
+
+export interface EnvBench {
+  env: EnvName;
+  /** Median over repetitions of env.step() calls per second (resets excluded from the count, included in the time). */
+  stepsPerSecond: number;
+  repetitions: number[];
+  episodesPerSecond: number;
+  /** Time to build the first environment (catalogues, indexes, layouts). */
+  constructMs: number;
+  heapUsedMB: number;
+  rssMB: number;
+}
+
+export function median(xs: readonly number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? (s[m] as number) : ((s[m - 1] as number) + (s[m] as number)) / 2;
+}
+
+function runFor(env: ReturnType<typeof makeEnv>, ms: number, seedBase: number): { steps: number; episodes: number; elapsed: number } {
+  const policy = new RandomValidPolicy(env, seedBase);
+  let steps = 0;
+  let episodes = 0;
+  const start = performance.now();
+  let now = start;
+  while (now - start < ms) {
+    const reset = env.reset({ seed: seedBase + episodes });
+    policy.begin(reset.observation, reset.info);
+    let obs = reset.observation;
+    let info: StepInfo | null = null;
+    for (;;) {
+      const r = env.step(policy.act(obs, info));
+      steps++;
+      obs = r.observation;
+      info = r.info;
+      if (r.terminated || r.truncated) break;
+    }
+    episodes++;
+    now = performance.now();
+  }
+  return { steps, episodes, elapsed: now - start };
+}
+
+export function benchEnv(name: EnvName, options: { repetitions?: number; msPerRepetition?: number } = {}): EnvBench {
+  const reps = options.repetitions ?? 5;
+  const ms = options.msPerRepetition ?? 1000;
+  const t0 = performance.now();
+  const env = makeEnv(name);
+  const constructMs = performance.now() - t0;
+  runFor(env, Math.min(300, ms), 1_000_000); // warm-up: JIT, caches
+  const rates: number[] = [];
+  const episodeRates: number[] = [];
+  for (let r = 0; r < reps; r++) {
+    const { steps, episodes, elapsed } = runFor(env, ms, r * 100_000);
+    rates.push((steps * 1000) / elapsed);
+    episodeRates.push((episodes * 1000) / elapsed);
+  }
+  const mem = process.memoryUsage();
+  env.close();
+  return {
+    env: name,
+    stepsPerSecond: Math.round(median(rates)),
+    repetitions: rates.map(Math.round),
+    episodesPerSecond: Math.round(median(episodeRates)),
+    constructMs: Math.round(constructMs),
+    heapUsedMB: Math.round(mem.heapUsed / 2 ** 20),
+    rssMB: Math.round(mem.rss / 2 ** 20),
+  };
+}
