@@ -2,6 +2,7 @@ import { Rng } from './rng';
 import { parseTaskId } from './task-id';
 import {
   ClosedEnvironmentError,
+  ResetNeeded,
   UnknownTaskError,
   type EnvName,
   type ResetOptions,
@@ -67,7 +68,7 @@ export abstract class ReActEnv<TTask extends TaskBase> implements TextEnv<TTask>
 
   step(agentText: string): StepResult {
     if (this.closed) throw new ClosedEnvironmentError();
-    if (!this.task) throw new UnknownTaskError('step() before reset()');
+    if (!this.task) throw new ResetNeeded();
     this.steps++;
     const turn = parseTurn(agentText, this.style);
     let result: StepResult;

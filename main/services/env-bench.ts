@@ -1,11 +1,15 @@
 /**
  * `spa bench envs`: environment steps per second with a random valid policy on one
  * core (this process), and memory. Medians over repetitions: the machines are noisy.
+ *
+ * Tasks are generated before the clock starts, as a data set is loaded before training
+ * (the original ALFWorld reads game files, WebShop a goal list); generation speed is
+ * reported on its own line (tasks/s). Resets are inside the timed loop.
  */
 import { performance } from 'node:perf_hooks';
 import { RandomValidPolicy } from '../../envs/core/rollout';
-import type { EnvName, StepInfo } from '../../envs/core/types';
-import { makeEnv } from '../../envs/registry';
+import type { EnvName, StepInfo, TaskBase } from '../../envs/core/types';
+import { ENVIRONMENTS, makeEnv } from '../../envs/registry';
 
 export interface EnvBench {
   env: EnvName;
@@ -13,6 +17,8 @@ export interface EnvBench {
   stepsPerSecond: number;
   repetitions: number[];
   episodesPerSecond: number;
+  /** Task generation speed (training split), measured separately. */
+  tasksPerSecond: number;
   /** Time to build the first environment (catalogues, indexes, layouts). */
   constructMs: number;
   heapUsedMB: number;
@@ -25,14 +31,14 @@ export function median(xs: readonly number[]): number {
   return s.length % 2 ? (s[m] as number) : ((s[m - 1] as number) + (s[m] as number)) / 2;
 }
 
-function runFor(env: ReturnType<typeof makeEnv>, ms: number, seedBase: number): { steps: number; episodes: number; elapsed: number } {
+function runFor(env: ReturnType<typeof makeEnv>, tasks: readonly TaskBase[], ms: number, seedBase: number): { steps: number; episodes: number; elapsed: number } {
   const policy = new RandomValidPolicy(env, seedBase);
   let steps = 0;
   let episodes = 0;
   const start = performance.now();
   let now = start;
   while (now - start < ms) {
-    const reset = env.reset({ seed: seedBase + episodes });
+    const reset = env.reset({ seed: seedBase + episodes, task: tasks[episodes % tasks.length] as TaskBase });
     policy.begin(reset.observation, reset.info);
     let obs = reset.observation;
     let info: StepInfo | null = null;
@@ -49,17 +55,22 @@ function runFor(env: ReturnType<typeof makeEnv>, ms: number, seedBase: number): 
   return { steps, episodes, elapsed: now - start };
 }
 
-export function benchEnv(name: EnvName, options: { repetitions?: number; msPerRepetition?: number } = {}): EnvBench {
+export function benchEnv(name: EnvName, options: { repetitions?: number; msPerRepetition?: number; taskPool?: number } = {}): EnvBench {
   const reps = options.repetitions ?? 5;
   const ms = options.msPerRepetition ?? 1000;
   const t0 = performance.now();
   const env = makeEnv(name);
   const constructMs = performance.now() - t0;
-  runFor(env, Math.min(300, ms), 1_000_000); // warm-up: JIT, caches
+  const generator = ENVIRONMENTS[name].generator;
+  const poolSize = options.taskPool ?? 200;
+  const t1 = performance.now();
+  const tasks = Array.from({ length: poolSize }, (_, i) => generator.task('train', i));
+  const tasksPerSecond = (poolSize * 1000) / (performance.now() - t1);
+  runFor(env, tasks, Math.min(300, ms), 1_000_000); // warm-up: JIT, caches
   const rates: number[] = [];
   const episodeRates: number[] = [];
   for (let r = 0; r < reps; r++) {
-    const { steps, episodes, elapsed } = runFor(env, ms, r * 100_000);
+    const { steps, episodes, elapsed } = runFor(env, tasks, ms, r * 100_000);
     rates.push((steps * 1000) / elapsed);
     episodeRates.push((episodes * 1000) / elapsed);
   }
@@ -70,6 +81,7 @@ export function benchEnv(name: EnvName, options: { repetitions?: number; msPerRe
     stepsPerSecond: Math.round(median(rates)),
     repetitions: rates.map(Math.round),
     episodesPerSecond: Math.round(median(episodeRates)),
+    tasksPerSecond: Math.round(tasksPerSecond),
     constructMs: Math.round(constructMs),
     heapUsedMB: Math.round(mem.heapUsed / 2 ** 20),
     rssMB: Math.round(mem.rss / 2 ** 20),

@@ -27,9 +27,9 @@ export function registerBench(program: Command): void {
         const r = benchEnv(name, { repetitions: reps, msPerRepetition: ms });
         const target = TARGETS[name] ?? 0;
         out.record('bench', { ...r, target, meetsTarget: r.stepsPerSecond >= target });
-        rows.push([name, r.stepsPerSecond, target, r.stepsPerSecond >= target ? 'yes' : 'NO', r.episodesPerSecond, r.constructMs, r.heapUsedMB, r.rssMB]);
+        rows.push([name, r.stepsPerSecond, target, r.stepsPerSecond >= target ? 'yes' : 'NO', r.episodesPerSecond, r.tasksPerSecond, r.constructMs, r.heapUsedMB, r.rssMB]);
       });
       bar.stop();
-      out.say(table(['env', 'steps/s (median)', 'target', 'meets', 'episodes/s', 'build ms', 'heap MB', 'rss MB'], rows));
+      out.say(table(['env', 'steps/s (median)', 'target', 'meets', 'episodes/s', 'tasks generated/s', 'build ms', 'heap MB', 'rss MB'], rows));
     });
 }

@@ -6,7 +6,7 @@ import { ENVIRONMENTS, makeEnv } from '../../../envs/registry';
 import { parseEnv } from '../args';
 import { createOutput, type Output } from '../output';
 
-const HELP = `Type an action as the agent would (e.g. "go to cabinet 1", "search[red shoes]", "walk to kitchen").
+const HELP = `Type an action as the agent would (e.g. "go to cabinet 1", "search[red shoes]", "walk to dining room").
 A full agent turn ("Thought: … Action: …" on one line) is accepted too.
   :actions   list the actions executable now        :expert   let the expert take one step
   :instruction  print the agent's instruction        :reset    new episode (next seed)

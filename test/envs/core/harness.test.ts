@@ -3,7 +3,7 @@ import { checkEnv } from '../../../envs/core/checker';
 import { HOUSEHOLD_FORMAT_ERROR } from '../../../envs/core/react';
 import { rollout, RandomValidPolicy } from '../../../envs/core/rollout';
 import { EpisodeOver, ResetNeeded, UnknownTaskError, type TextEnv } from '../../../envs/core/types';
-import { OrderEnforcing, TimeLimit } from '../../../envs/core/wrappers';
+import { OrderEnforcing, TimeLimit, Wrapper } from '../../../envs/core/wrappers';
 import { parseTrajectory } from '../../../common/trajectory';
 import { ToyEnv } from '../../helpers/toy-env';
 
@@ -84,9 +84,21 @@ describe('checkEnv (Gymnasium env checker port)', () => {
     expect(report.violations.some((v) => v.includes('reward is not a finite number'))).toBe(true);
     expect(report.violations.some((v) => v.includes('nonsense action counted as valid'))).toBe(true);
   });
-  it('catches a missing OrderEnforcing wrapper', () => {
-    const report = checkEnv({ make: () => new ToyEnv(), steps: 50 });
-    expect(report.violations[0]).toMatch(/not ResetNeeded/);
+  it('catches an environment that answers a step before reset', () => {
+    class Lenient extends Wrapper {
+      override step(text: string) {
+        try {
+          return super.step(text);
+        } catch {
+          return { observation: '', reward: 0, terminated: false, truncated: false, info: { action: null, thought: '', valid: false, formatError: true, progress: 0, success: false, steps: 0 } };
+        }
+      }
+    }
+    const report = checkEnv({ make: () => new Lenient(new ToyEnv()), steps: 50 });
+    expect(report.violations[0]).toBe('step() before reset() did not throw');
+  });
+  it('the bare harness already refuses a step before reset', () => {
+    expect(() => new ToyEnv().step('Action: inc')).toThrow(ResetNeeded);
   });
   it('catches nondeterminism under a seed', () => {
     let calls = 0;
