@@ -1,6 +1,6 @@
 import { TRAJECTORY_SCHEMA, type StepRecord, type Trajectory } from '../../common/trajectory';
 import { Rng } from './rng';
-import type { ExpertPolicy, ResetInfo, StepInfo, TextEnv } from './types';
+import type { ExpertPolicy, ResetInfo, StepInfo, TaskBase, TextEnv } from './types';
 
 /** Anything that answers an observation with an agent turn. */
 export type Policy = ExpertPolicy;
@@ -27,7 +27,8 @@ export class RandomValidPolicy implements Policy {
 
 export interface RolloutOptions {
   seed?: number;
-  task?: string;
+  /** A task id, or a task object (e.g. one built from an ALFWorld scene description). */
+  task?: string | TaskBase;
   policyName: string;
   /** Stop early after this many steps (defaults to the env's limit; the TimeLimit wrapper also applies). */
   maxSteps?: number;
