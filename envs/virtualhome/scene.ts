@@ -3,7 +3,7 @@
  * so "lowest id" is "lowest index"). Compiled once per graph object and shared by every
  * episode on it; the mutable state lives in `World`.
  */
-import { STATES, type Property } from './catalogue';
+import { PROPERTIES, STATES, type Property } from './catalogue';
 import type { Graph } from './task-types';
 
 export const KIND_CHARACTER = 0;
@@ -37,26 +37,8 @@ export const S_DIRTY = 1 << 7;
 export const S_SITTING = 1 << 8;
 export const S_LYING = 1 << 9;
 
-const PROPERTY_NAMES: readonly Property[] = [
-  'GRABBABLE',
-  'CAN_OPEN',
-  'HAS_SWITCH',
-  'HAS_PLUG',
-  'SURFACES',
-  'CONTAINERS',
-  'RECIPIENT',
-  'DRINKABLE',
-  'POURABLE',
-  'EATABLE',
-  'CUTTABLE',
-  'SITTABLE',
-  'LIEABLE',
-  'LOOKABLE',
-  'READABLE',
-  'CLOTHES',
-  'MOVABLE',
-  'CUTTING',
-];
+/** Property bits follow the catalogue's PROPERTIES order. */
+const PROPERTY_NAMES: readonly Property[] = PROPERTIES;
 /** Bit of each property in a property mask. */
 export const PROP_BIT: Readonly<Record<string, number>> = Object.fromEntries(PROPERTY_NAMES.map((p, i) => [p, 1 << i]));
 export const P_GRABBABLE = PROP_BIT.GRABBABLE as number;

@@ -4,6 +4,7 @@
  * the new page text (no `Observation:` prefix). The generator also runs it to verify
  * that its expert solves each task.
  */
+import type { ActionOutcome } from '../core/base-env';
 import type { Catalogue } from './catalogue';
 import { bestOptionsFor, matchingProducts, purchaseScoresOne } from './matching';
 import { getOptionReward, getRewardVerbose } from './reward';
@@ -21,14 +22,8 @@ type Clickable =
   | { kind: 'sub'; sub: SubPage }
   | { kind: 'buy' };
 
-export interface WorldOutcome {
-  text: string;
-  valid: boolean;
-  reward: number;
-  terminated: boolean;
-  success: boolean;
-  extra?: Record<string, unknown>;
-}
+/** What one action does to the shop: the harness's ActionOutcome. */
+export type WorldOutcome = ActionOutcome;
 
 const PRICE_CLAUSE = ', and price lower than ';
 
