@@ -2,9 +2,9 @@
  * The one place that knows every built-in environment: `makeEnv(name)` builds it with
  * the standard wrappers (step limit, call order), exactly as training and evaluation use it.
  */
-import { AlfworldEnv, AlfworldExpert, alfworldGenerator } from './alfworld';
+import { AlfworldEnv, AlfworldExpert, alfworldGenerator, alfworldTaskFromScene } from './alfworld';
 import { OrderEnforcing, TimeLimit } from './core/wrappers';
-import { ENV_NAMES, type EnvName, type ExpertPolicy, type TaskGenerator, type TextEnv } from './core/types';
+import { ENV_NAMES, type EnvName, type ExpertPolicy, type TaskBase, type TaskGenerator, type TextEnv } from './core/types';
 import { VirtualhomeEnv, VirtualhomeExpert, virtualhomeGenerator } from './virtualhome';
 import { WebshopEnv, WebshopExpert, webshopGenerator } from './webshop';
 
@@ -16,6 +16,8 @@ export interface EnvDefinition {
   /** The bare environment, without wrappers. */
   createRaw(): TextEnv;
   createExpert(): ExpertPolicy;
+  /** Builds a task from an explicit scene description (JSON), where the environment supports it. */
+  taskFromScene?(scene: unknown): TaskBase;
 }
 
 export const ENVIRONMENTS: Record<EnvName, EnvDefinition> = {
@@ -25,6 +27,7 @@ export const ENVIRONMENTS: Record<EnvName, EnvDefinition> = {
     generator: alfworldGenerator as TaskGenerator,
     createRaw: () => new AlfworldEnv() as unknown as TextEnv,
     createExpert: () => new AlfworldExpert(),
+    taskFromScene: (scene) => alfworldTaskFromScene(scene),
   },
   webshop: {
     name: 'webshop',

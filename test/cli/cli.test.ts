@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -48,6 +48,21 @@ describe('spa CLI', () => {
     expect(reset!.observation as string).toMatch(/^You are in the middle of a room\. Looking quickly around you, you see /);
     expect(ok).toMatchObject({ type: 'step', valid: true, steps: 1 });
     expect(bad).toMatchObject({ type: 'step', valid: false, observation: 'Observation: Nothing happens.', steps: 2 });
+  });
+
+  it('play --scene: an ALFWorld scene description played to success; a bad one names the field', () => {
+    const moves = ['go to countertop 1', 'take apple 2 from countertop 1', 'go to microwave 1', 'heat apple 2 with microwave 1', 'go to diningtable 1', 'put apple 2 in/on diningtable 1'];
+    const r = spa(['play', 'alfworld', '--scene', 'resources/scenes/alfworld-heat-apple.json', '--json'], moves.join('\n') + '\n');
+    expect(r.code).toBe(0);
+    expect(r.lines[0]!.observation).toBe(
+      'You are in the middle of a room. Looking quickly around you, you see a cabinet 2, a cabinet 1, a countertop 1, a diningtable 1, a drawer 1, a fridge 1, a microwave 1, and a sinkbasin 1.\nYour task is to: heat some apple and put it in diningtable.',
+    );
+    expect(r.lines.at(-1)).toMatchObject({ type: 'step', reward: 1, terminated: true, observation: 'Observation: You put the apple 2 in/on the diningtable 1.' });
+    const dir = mkdtempSync(join(tmpdir(), 'spa-'));
+    writeFileSync(join(dir, 'bad.json'), JSON.stringify({ roomType: 'kitchen', taskType: 'bake' }));
+    const bad = spa(['play', 'alfworld', '--scene', join(dir, 'bad.json')]);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain('Invalid ALFWorld scene at taskType');
   });
 
   it('bench envs --json reports steps/s and memory (figures only, no timing assertions)', () => {

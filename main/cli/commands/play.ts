@@ -1,7 +1,8 @@
+import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import type { Command } from 'commander';
 import { INSTRUCTIONS } from '../../../envs/core/prompts';
-import type { ExpertPolicy, ResetInfo, StepInfo, TextEnv } from '../../../envs/core/types';
+import type { ExpertPolicy, ResetInfo, StepInfo, TaskBase, TextEnv } from '../../../envs/core/types';
 import { ENVIRONMENTS, makeEnv } from '../../../envs/registry';
 import { parseEnv } from '../args';
 import { createOutput, type Output } from '../output';
@@ -15,6 +16,7 @@ A full agent turn ("Thought: … Action: …" on one line) is accepted too.
 interface PlayOptions {
   seed: string;
   task?: string;
+  scene?: string;
   json?: boolean;
   instruction?: boolean;
 }
@@ -39,7 +41,7 @@ class Session {
   constructor(
     private readonly name: ReturnType<typeof parseEnv>,
     seed: number,
-    private readonly task: string | undefined,
+    private readonly task: string | TaskBase | undefined,
     private readonly out: Output,
   ) {
     this.env = makeEnv(name);
@@ -102,6 +104,18 @@ class Session {
   }
 }
 
+function loadScene(env: ReturnType<typeof parseEnv>, file: string): TaskBase {
+  const build = ENVIRONMENTS[env].taskFromScene;
+  if (!build) throw new Error(`${env} has no scene descriptions (only alfworld does)`);
+  let json: unknown;
+  try {
+    json = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (e) {
+    throw new Error(`Cannot read scene ${file}: ${(e as Error).message}`);
+  }
+  return build(json);
+}
+
 export function registerPlay(program: Command): void {
   program
     .command('play')
@@ -109,6 +123,7 @@ export function registerPlay(program: Command): void {
     .description('Play an environment in the terminal, seeing exactly the texts the agent sees')
     .option('--seed <n>', 'episode seed (also picks a training task when --task is not given)', '0')
     .option('--task <id>', 'a task id, e.g. alfworld/v1/unseen/3')
+    .option('--scene <file>', 'a scene description (JSON; ALFWorld, see envs/alfworld/README.md)')
     .option('--instruction', "print the agent's instruction first")
     .option('--json', 'one JSON object per line')
     .action(async (envName: string, opts: PlayOptions) => {
@@ -116,7 +131,7 @@ export function registerPlay(program: Command): void {
       const seed = Number(opts.seed);
       if (!Number.isInteger(seed)) throw new Error(`--seed must be a whole number, got "${opts.seed}"`);
       const out = createOutput(!!opts.json);
-      const session = new Session(name, seed, opts.task, out);
+      const session = new Session(name, seed, opts.scene ? loadScene(name, opts.scene) : opts.task, out);
       if (opts.instruction) out.say(INSTRUCTIONS[name]);
       session.start();
       if (process.stdin.isTTY) out.say('(:help for commands)');
