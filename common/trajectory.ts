@@ -5,6 +5,7 @@
  * exported and sent across processes.
  */
 import { z } from 'zod';
+import { parseWith } from './validate';
 
 export const TRAJECTORY_SCHEMA = 'spa-studio/trajectory@1' as const;
 
@@ -53,11 +54,5 @@ export type Trajectory = z.infer<typeof TrajectorySchema>;
 
 /** Parses and validates one trajectory; the error names the offending field. */
 export function parseTrajectory(value: unknown): Trajectory {
-  const result = TrajectorySchema.safeParse(value);
-  if (!result.success) {
-    const issue = result.error.issues[0];
-    const where = issue && issue.path.length ? issue.path.join('.') : '(root)';
-    throw new Error(`Invalid trajectory at ${where}: ${issue?.message ?? 'unknown error'}`);
-  }
-  return result.data;
+  return parseWith(TrajectorySchema, 'trajectory', value);
 }

@@ -1,0 +1,112 @@
+/**
+ * The run configuration: one validated object from which every stage of a run is built
+ * (CLI flags, presets and the studio's form all produce it). Each field has a one-line
+ * doc; the disputed points of the method (docs: spa-rl-method.md §8) are named flags
+ * with the documented defaults.
+ */
+import { z } from 'zod';
+import { parseWith } from './validate';
+
+export const METHODS = ['sft', 'rft', 'ppo', 'grpo', 'spa', 'spa-no-grounding', 'spa-no-progress', 'spa-loo'] as const;
+export type Method = (typeof METHODS)[number];
+
+export const PRESETS = ['smoke', 'quick', 'standard', 'paper'] as const;
+export type Preset = (typeof PRESETS)[number];
+
+const ModelConfigSchema = z.object({
+  /** Transformer width. */
+  dModel: z.number().int().min(8).max(4096),
+  nLayers: z.number().int().min(1).max(48),
+  nHeads: z.number().int().min(1).max(64),
+  /** Feed-forward width (usually 4·dModel). */
+  dFF: z.number().int().min(8).max(16384),
+  /** Context length in tokens. */
+  context: z.number().int().min(32).max(8192),
+});
+
+export const RunConfigSchema = z
+  .object({
+    env: z.enum(['alfworld', 'webshop', 'virtualhome']),
+    method: z.enum(METHODS),
+    preset: z.enum(PRESETS),
+    seed: z.number().int().min(0),
+    /** Compute backend preference; 'auto' walks the ladder tfjs-node-gpu → tfjs-node → wasm → cpu. */
+    backend: z.enum(['auto', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu']),
+    model: ModelConfigSchema,
+    data: z.object({
+      /** Training tasks with expert demonstrations (SFT data). */
+      expertTasks: z.number().int().min(1),
+      /** Evaluation tasks per test split (seen, unseen). */
+      evalTasks: z.number().int().min(1),
+    }),
+    sft: z.object({
+      epochs: z.number().min(0),
+      lr: z.number().positive(),
+      batchSize: z.number().int().min(1),
+    }),
+    explore: z.object({
+      /** Training tasks explored by the SFT policy. */
+      tasks: z.number().int().min(1),
+      /** K rollouts per task (the code: ALFWorld 10, WebShop 5, VirtualHome 10); successes and failures are kept. */
+      rolloutsPerTask: z.number().int().min(2),
+      temperature: z.number().positive(),
+    }),
+    estimator: z.object({
+      epochs: z.number().min(0),
+      lr: z.number().positive(),
+      /** Trajectories per update (the code: 16). */
+      batchSize: z.number().int().min(1),
+    }),
+    reward: z.object({
+      /** Weight of the progress term c_t. */
+      alpha: z.number(),
+      /** Weight of the grounding term g_t. */
+      beta: z.number(),
+      /** 'pe' (the method) or 'looNormalisedFinal' (the released code at ed20087). */
+      stepValueSource: z.enum(['pe', 'looNormalisedFinal']),
+      /** 'none' (the method) or 'stepToolRemainingSteps' (×(T−1−j), code parity). */
+      stepRewardMultiplier: z.enum(['none', 'stepToolRemainingSteps']),
+      /** Whether the "OK" acknowledgement counts as step 0 (code: true). */
+      includeAckStep: z.boolean(),
+    }),
+    ppo: z.object({
+      /** 'online' (fresh rollouts each iteration, scored by the estimator; default) or 'offline' (the code: the stored exploration). */
+      mode: z.enum(['online', 'offline']),
+      iterations: z.number().int().min(0),
+      /** Trajectories per PPO batch. */
+      batchSize: z.number().int().min(1),
+      miniBatchSize: z.number().int().min(1),
+      epochs: z.number().int().min(1),
+      lr: z.number().positive(),
+      clip: z.number().positive(),
+      clipValue: z.number().positive(),
+      vfCoef: z.number().min(0),
+      gamma: z.number().min(0).max(1),
+      lambda: z.number().min(0).max(1),
+      /** 'token' (the code: GAE runs across observation tokens) or 'step'. */
+      gaeGranularity: z.enum(['token', 'step']),
+      klInit: z.number().min(0),
+      klTarget: z.number().positive(),
+      klHorizon: z.number().positive(),
+      adaptiveKl: z.boolean(),
+    }),
+    grpo: z.object({
+      /** Rollouts per task in a group. */
+      groupSize: z.number().int().min(2),
+    }),
+  })
+  .superRefine((c, ctx) => {
+    if (c.model.dModel % c.model.nHeads !== 0) {
+      ctx.addIssue({ code: 'custom', path: ['model', 'nHeads'], message: `dModel (${c.model.dModel}) must be divisible by nHeads (${c.model.nHeads})` });
+    }
+    if (c.ppo.miniBatchSize > c.ppo.batchSize) {
+      ctx.addIssue({ code: 'custom', path: ['ppo', 'miniBatchSize'], message: `miniBatchSize (${c.ppo.miniBatchSize}) cannot exceed batchSize (${c.ppo.batchSize})` });
+    }
+  });
+
+export type RunConfig = z.infer<typeof RunConfigSchema>;
+
+/** Validates a config; the error names the first offending field. */
+export function parseRunConfig(value: unknown): RunConfig {
+  return parseWith(RunConfigSchema, 'run config', value);
+}

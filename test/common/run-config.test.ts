@@ -1,0 +1,48 @@
+import { describe, expect, it } from 'vitest';
+import { parseRunConfig, type RunConfig } from '../../common/run-config';
+
+const valid: RunConfig = {
+  env: 'alfworld',
+  method: 'spa',
+  preset: 'smoke',
+  seed: 1,
+  backend: 'auto',
+  model: { dModel: 64, nLayers: 2, nHeads: 4, dFF: 256, context: 512 },
+  data: { expertTasks: 50, evalTasks: 20 },
+  sft: { epochs: 2, lr: 1e-3, batchSize: 8 },
+  explore: { tasks: 20, rolloutsPerTask: 4, temperature: 1 },
+  estimator: { epochs: 2, lr: 1e-3, batchSize: 16 },
+  reward: { alpha: 1, beta: 0.5, stepValueSource: 'pe', stepRewardMultiplier: 'none', includeAckStep: true },
+  ppo: {
+    mode: 'online',
+    iterations: 4,
+    batchSize: 16,
+    miniBatchSize: 4,
+    epochs: 4,
+    lr: 1e-4,
+    clip: 0.2,
+    clipValue: 0.2,
+    vfCoef: 0.1,
+    gamma: 0.99,
+    lambda: 0.95,
+    gaeGranularity: 'token',
+    klInit: 0.3,
+    klTarget: 6,
+    klHorizon: 10000,
+    adaptiveKl: true,
+  },
+  grpo: { groupSize: 4 },
+};
+
+describe('run config', () => {
+  it('accepts a complete config', () => {
+    expect(parseRunConfig(structuredClone(valid))).toEqual(valid);
+  });
+  it('names the offending field', () => {
+    expect(() => parseRunConfig({ ...valid, model: { ...valid.model, nHeads: 3 } })).toThrow('Invalid run config at model.nHeads: dModel (64) must be divisible by nHeads (3)');
+    expect(() => parseRunConfig({ ...valid, reward: { ...valid.reward, stepValueSource: 'oracle' } })).toThrow(/^Invalid run config at reward\.stepValueSource: /);
+    expect(() => parseRunConfig({ ...valid, explore: { ...valid.explore, rolloutsPerTask: 1 } })).toThrow(/explore\.rolloutsPerTask/);
+    expect(() => parseRunConfig({ ...valid, ppo: { ...valid.ppo, miniBatchSize: 32 } })).toThrow(/ppo\.miniBatchSize/);
+    expect(() => parseRunConfig(null)).toThrow(/^Invalid run config at \(root\)/);
+  });
+});
