@@ -48,6 +48,8 @@ export const TrajectorySchema = z.object({
   success: z.boolean(),
   terminated: z.boolean(),
   truncated: z.boolean(),
+  /** The estimator's c_0 for the "OK" acknowledgement turn (step 0 in the code), when scored with includeAckStep. */
+  ackContribution: z.number().optional(),
   meta: z.record(z.string(), z.unknown()).optional(),
 });
 export type Trajectory = z.infer<typeof TrajectorySchema>;
