@@ -52,6 +52,17 @@ export class Rng {
     for (let i = 0; i < 12; i++) this.nextUint32(); // warm up: decorrelate from the seed bits
   }
 
+  /** The generator's state, for checkpoints: `Rng.fromState(r.getState())` continues the same stream. */
+  getState(): [number, number, number, number] {
+    return [this.a, this.b, this.c, this.d];
+  }
+
+  static fromState(state: readonly [number, number, number, number]): Rng {
+    const r = new Rng(0);
+    [r.a, r.b, r.c, r.d] = state;
+    return r;
+  }
+
   /** A child stream whose draws do not disturb this one (e.g. per task, per room). */
   fork(label: string | number): Rng {
     return new Rng(`${this.a}:${this.b}:${this.c}:${this.d}/${label}`);

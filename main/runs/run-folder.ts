@@ -1,0 +1,294 @@
+/**
+ * A run is a folder, and the folder is the truth (the catalog only indexes it):
+ *
+ *   runs/<id>/config.json         RunMeta: what was asked for; written once, atomically
+ *   runs/<id>/status.json         RunStatusFile: status, step, backend, lineage, summary; atomic
+ *   runs/<id>/metrics.jsonl       append-only, one checked record per line: {step, ...metrics, t}
+ *   runs/<id>/trajectories.jsonl  append-only, checked Trajectory records (+ update)
+ *   runs/<id>/log.txt             human-readable log, appended
+ *   runs/<id>/checkpoints/        engine/checkpoint.ts folders (step-<n>/)
+ *
+ * Writers: main creates the folder; while a worker runs, it appends metrics/trajectories and
+ * saves checkpoints (paths handed over by main; engine/ cannot import this file, so it uses
+ * engine/storage/append-log.ts directly); status.json has one writer at a time: the
+ * worker while it runs, main before and after.
+ */
+import { appendFileSync, closeSync, openSync } from 'node:fs';
+import { promises as fsp } from 'node:fs';
+import { join } from 'node:path';
+import type { z } from 'zod';
+import { AppendLog, readLog, type AppendLogOptions, type LogRead } from '../../engine/storage/append-log';
+import { fsyncDir, writeFileAtomic } from '../../engine/storage/durable';
+import type { EnvName } from '../../envs/core/types';
+import { isRunId, makeRunId, withSuffix } from './run-id';
+import {
+  firstIssue,
+  MetricRecordSchema,
+  RUN_SCHEMA,
+  RUN_STATUS_SCHEMA,
+  RunMetaSchema,
+  RunStatusFileSchema,
+  RunTrajectorySchema,
+  type Lineage,
+  type MetricRecord,
+  type MetricValue,
+  type RunMeta,
+  type RunStatus,
+  type RunStatusFile,
+  type RunTrajectory,
+  type Summary,
+} from './schema';
+
+export const RUN_FILES = {
+  config: 'config.json',
+  status: 'status.json',
+  metrics: 'metrics.jsonl',
+  trajectories: 'trajectories.jsonl',
+  log: 'log.txt',
+  checkpoints: 'checkpoints',
+} as const;
+
+export interface WorkspacePaths {
+  runsDir: string;
+  catalogFile: string;
+  cacheDir: string;
+}
+
+/** The studio's data folder: runs/, catalog.json, cache/. */
+export function workspacePaths(root: string): WorkspacePaths {
+  return { runsDir: join(root, 'runs'), catalogFile: join(root, 'catalog.json'), cacheDir: join(root, 'cache') };
+}
+
+export type RunPaths = { dir: string } & { [K in keyof typeof RUN_FILES]: string };
+
+export function runPaths(runsDir: string, id: string): RunPaths {
+  if (!isRunId(id)) throw new Error(`not a run id: ${JSON.stringify(id)}`);
+  const dir = join(runsDir, id);
+  return {
+    dir,
+    config: join(dir, RUN_FILES.config),
+    status: join(dir, RUN_FILES.status),
+    metrics: join(dir, RUN_FILES.metrics),
+    trajectories: join(dir, RUN_FILES.trajectories),
+    log: join(dir, RUN_FILES.log),
+    checkpoints: join(dir, RUN_FILES.checkpoints),
+  };
+}
+
+export interface NewRun {
+  /** Display name; defaults to the id. */
+  name?: string;
+  env: EnvName;
+  method: string;
+  preset?: string | null;
+  seed: number;
+  config: Record<string, unknown>;
+  lineage?: Lineage;
+  /** Creation time (default now); names the run. */
+  date?: Date;
+}
+
+export interface CreatedRun {
+  meta: RunMeta;
+  status: RunStatusFile;
+  paths: RunPaths;
+}
+
+function json(value: unknown): string {
+  return JSON.stringify(value, null, 2) + '\n';
+}
+
+/**
+ * Creates the folder and its files. The exclusive mkdir makes the id unique even if two
+ * runs start in the same second. A crash before config.json lands leaves a folder without
+ * it, which the catalog rebuild skips and reports.
+ */
+export async function createRun(runsDir: string, run: NewRun): Promise<CreatedRun> {
+  await fsp.mkdir(runsDir, { recursive: true });
+  const date = run.date ?? new Date();
+  const base = makeRunId({ env: run.env, method: run.method, seed: run.seed, date });
+  let id = base;
+  for (let n = 1; ; n++) {
+    id = withSuffix(base, n);
+    try {
+      await fsp.mkdir(join(runsDir, id));
+      break;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+    }
+  }
+  const paths = runPaths(runsDir, id);
+  const meta = RunMetaSchema.parse({
+    schema: RUN_SCHEMA,
+    id,
+    name: run.name ?? id,
+    env: run.env,
+    method: run.method,
+    preset: run.preset ?? null,
+    seed: run.seed,
+    createdAt: date.toISOString(),
+    config: run.config,
+  });
+  const status = RunStatusFileSchema.parse({
+    schema: RUN_STATUS_SCHEMA,
+    status: 'created',
+    updatedAt: date.toISOString(),
+    backend: null,
+    step: null,
+    message: null,
+    lineage: run.lineage ?? {},
+    summary: {},
+  });
+  await fsp.mkdir(paths.checkpoints);
+  for (const f of [paths.metrics, paths.trajectories, paths.log]) closeSync(openSync(f, 'a'));
+  await writeFileAtomic(paths.status, json(status));
+  await writeFileAtomic(paths.config, json(meta)); // last: a folder with config.json is complete
+  await fsyncDir(paths.dir);
+  await fsyncDir(runsDir);
+  return { meta, status, paths };
+}
+
+async function readJsonFile(path: string, what: string): Promise<unknown> {
+  let text: string;
+  try {
+    text = await fsp.readFile(path, 'utf8');
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') throw new Error(`${what} is missing`);
+    throw e;
+  }
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    throw new Error(`${what} is not valid JSON (${(e as Error).message})`);
+  }
+}
+
+export async function readRunMeta(runDir: string): Promise<RunMeta> {
+  const parsed = RunMetaSchema.safeParse(await readJsonFile(join(runDir, RUN_FILES.config), 'config.json'));
+  if (!parsed.success) throw new Error(`config.json is invalid ${firstIssue(parsed.error)}`);
+  return parsed.data;
+}
+
+export async function readRunStatus(runDir: string): Promise<RunStatusFile> {
+  const parsed = RunStatusFileSchema.safeParse(await readJsonFile(join(runDir, RUN_FILES.status), 'status.json'));
+  if (!parsed.success) throw new Error(`status.json is invalid ${firstIssue(parsed.error)}`);
+  return parsed.data;
+}
+
+export interface StatusPatch {
+  status?: RunStatus;
+  backend?: string | null;
+  step?: number | null;
+  message?: string | null;
+  /** Merged into the current lineage. */
+  lineage?: Lineage;
+  /** Merged into the current summary; non-finite numbers become null. */
+  summary?: Summary;
+}
+
+/**
+ * Read, merge, write atomically. A damaged status.json is replaced rather than blocking the
+ * update (its content is unknowable; the new status is what matters).
+ */
+export async function writeRunStatus(runDir: string, patch: StatusPatch, now = new Date()): Promise<RunStatusFile> {
+  const current = await readRunStatus(runDir).catch(
+    (): RunStatusFile => ({
+      schema: RUN_STATUS_SCHEMA,
+      status: 'crashed',
+      updatedAt: now.toISOString(),
+      backend: null,
+      step: null,
+      message: null,
+      lineage: {},
+      summary: {},
+    }),
+  );
+  const summary = { ...current.summary };
+  for (const [k, v] of Object.entries(patch.summary ?? {})) summary[k] = typeof v === 'number' && !Number.isFinite(v) ? null : v;
+  const next = RunStatusFileSchema.parse({
+    ...current,
+    ...Object.fromEntries(Object.entries(patch).filter(([k, v]) => v !== undefined && k !== 'lineage' && k !== 'summary')),
+    lineage: { ...current.lineage, ...patch.lineage },
+    summary,
+    updatedAt: now.toISOString(),
+  });
+  await writeFileAtomic(join(runDir, RUN_FILES.status), json(next));
+  return next;
+}
+
+const RESERVED_METRIC_KEYS = new Set(['step', 't', 'crc']);
+
+/** metrics.jsonl writer: one `{step, ...metrics, t}` line per call. */
+export class MetricsLog {
+  constructor(readonly log: AppendLog<MetricRecord>) {}
+
+  write(step: number, metrics: Record<string, MetricValue>, t = Date.now()): void {
+    if (!Number.isSafeInteger(step) || step < 0) throw new RangeError(`metric step must be a non-negative integer, got ${step}`);
+    const record: MetricRecord = { step, t };
+    for (const [k, v] of Object.entries(metrics)) {
+      if (RESERVED_METRIC_KEYS.has(k)) throw new Error(`"${k}" is reserved in metric records`);
+      // JSON has no NaN/Infinity; null marks "not a number" explicitly (a chart shows a gap).
+      record[k] = typeof v === 'number' && !Number.isFinite(v) ? null : v;
+    }
+    // Keep `t` last, as the record layout promises.
+    delete (record as Partial<MetricRecord>).t;
+    record.t = t;
+    this.log.append(record);
+  }
+
+  close(): void {
+    this.log.close();
+  }
+}
+
+export interface OpenLogOptions {
+  /** Resuming from the checkpoint of this step/update: later records are dropped first. */
+  resumeFrom?: number;
+  fsyncIntervalMs?: number;
+}
+
+function appendOptions<T>(opts: OpenLogOptions, position: (r: T) => number | undefined): AppendLogOptions<T> {
+  const out: AppendLogOptions<T> = { fsyncIntervalMs: opts.fsyncIntervalMs };
+  const from = opts.resumeFrom;
+  if (from !== undefined) out.dropFrom = (r) => (position(r) ?? -1) > from;
+  return out;
+}
+
+export function openMetricsLog(runDir: string, opts: OpenLogOptions = {}): MetricsLog {
+  return new MetricsLog(AppendLog.open<MetricRecord>(join(runDir, RUN_FILES.metrics), appendOptions<MetricRecord>(opts, (r) => r.step)));
+}
+
+export function openTrajectoryLog(runDir: string, opts: OpenLogOptions = {}): AppendLog<RunTrajectory> {
+  return AppendLog.open<RunTrajectory>(join(runDir, RUN_FILES.trajectories), appendOptions<RunTrajectory>(opts, (r) => r.update));
+}
+
+function validator<T>(schema: z.ZodType<T>) {
+  return (v: Record<string, unknown>): T => {
+    const parsed = schema.safeParse(v);
+    if (!parsed.success) throw new Error(firstIssue(parsed.error));
+    return parsed.data;
+  };
+}
+
+/** Metric records (from a byte offset, for tailing); a missing file reads as empty. */
+export async function readMetrics(runDir: string, from = 0): Promise<LogRead<MetricRecord>> {
+  return readOrEmpty(join(runDir, RUN_FILES.metrics), from, validator(MetricRecordSchema) as (v: Record<string, unknown>) => MetricRecord);
+}
+
+export async function readTrajectories(runDir: string, from = 0): Promise<LogRead<RunTrajectory>> {
+  return readOrEmpty(join(runDir, RUN_FILES.trajectories), from, validator(RunTrajectorySchema));
+}
+
+async function readOrEmpty<T>(path: string, from: number, validate: (v: Record<string, unknown>) => T): Promise<LogRead<T>> {
+  try {
+    return await readLog<T>(path, { from, validate });
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+    return { records: [], skipped: 0, problems: [], tornTail: false, endOffset: from };
+  }
+}
+
+/** One timestamped line in log.txt (continuation lines indented). */
+export function appendRunLog(runDir: string, message: string, now = new Date()): void {
+  appendFileSync(join(runDir, RUN_FILES.log), `${now.toISOString()} ${message.replace(/\r?\n/g, '\n    ')}\n`);
+}
