@@ -1,6 +1,9 @@
 import type { Command } from 'commander';
+import { BACKEND_PREFERENCES, type BackendPreference } from '../../../engine/backend';
 import { benchEnv } from '../../services/env-bench';
-import { parseCount, parseEnvList } from '../args';
+import { benchRollout } from '../../services/rollout-bench';
+import { benchTrain } from '../../services/train-bench';
+import { parseCount, parseEnv, parseEnvList } from '../args';
 import { createOutput, table } from '../output';
 
 /** Targets from the issue (steps/s on one core with a random valid policy). */
@@ -31,5 +34,79 @@ export function registerBench(program: Command): void {
       });
       bar.stop();
       out.say(table(['env', 'steps/s (median)', 'target', 'meets', 'episodes/s', 'tasks generated/s', 'build ms', 'heap MB', 'rss MB'], rows));
+    });
+
+  bench
+    .command('train')
+    .description('Training throughput of the fixed benchmark model (2 layers, width 128, 4 heads, context 256, batch 16): tokens/s and GFLOP/s')
+    .option('--processes <n>', 'data-parallel processes (one per core)', '2')
+    .option('--backends <list>', `comma-separated: ${BACKEND_PREFERENCES.join(', ')}`, 'auto')
+    .option('--reps <n>', 'timed steps (the median is reported)', '5')
+    .option('--reference', 'also measure the stock TF.js kernels for comparison')
+    .option('--json', 'one JSON object per line')
+    .action(async (opts: { processes: string; backends: string; reps: string; reference?: boolean; json?: boolean }) => {
+      const out = createOutput(!!opts.json);
+      const backends = opts.backends.split(',').map((b) => b.trim());
+      for (const b of backends) if (!(BACKEND_PREFERENCES as readonly string[]).includes(b)) throw new Error(`Unknown backend "${b}". Choose from: ${BACKEND_PREFERENCES.join(', ')}`);
+      const processes = parseCount('processes', opts.processes);
+      const repetitions = parseCount('reps', opts.reps);
+      const kernels = opts.reference ? (['fast', 'reference'] as const) : (['fast'] as const);
+      let bar = out.progress('training bench', 1);
+      const results = await benchTrain({
+        processes,
+        repetitions,
+        backends: backends as BackendPreference[],
+        kernels: [...kernels],
+        onProgress: (done, total, detail) => {
+          if (done === 0) {
+            bar.stop();
+            bar = out.progress('training bench', total);
+          }
+          bar.tick(done, detail);
+        },
+      });
+      bar.stop();
+      for (const r of results) out.record('bench', { bench: 'train', ...r });
+      out.say(
+        table(
+          ['backend', 'kernels', 'processes', 'tokens/s', 'GFLOP/s', 'ms/step', 'loss first→last'],
+          results.map((r) => [r.backend, r.kernels, r.processes, Math.round(r.tokensPerSecond), r.gflopPerSecond.toFixed(1), Math.round(r.msPerStep), `${r.firstLoss.toFixed(2)}→${r.lastLoss.toFixed(2)}`]),
+        ),
+      );
+    });
+
+  bench
+    .command('rollout')
+    .description('Agent steps/s and generated tokens/s of the benchmark model, with and without the key/value cache')
+    .option('--env <env>', 'environment', 'alfworld')
+    .option('--episodes <n>', 'episodes played side by side', '16')
+    .option('--json', 'one JSON object per line')
+    .action(async (opts: { env: string; episodes: string; json?: boolean }) => {
+      const out = createOutput(!!opts.json);
+      const env = parseEnv(opts.env);
+      const episodes = parseCount('episodes', opts.episodes);
+      let bar = out.progress('rollout bench', 1);
+      const r = await benchRollout({
+        env,
+        episodes,
+        onProgress: (done, total, detail) => {
+          if (done === 0) {
+            bar.stop();
+            bar = out.progress('rollout bench', total);
+          }
+          bar.tick(done, detail);
+        },
+      });
+      bar.stop();
+      out.record('bench', { bench: 'rollout', ...r });
+      out.say(
+        table(
+          ['env', 'backend', 'cache', 'agent steps/s', 'tokens/s', 'generation share'],
+          [
+            [r.env, r.backend, 'yes', r.withCache.agentStepsPerSecond.toFixed(2), Math.round(r.withCache.tokensPerSecond), `${Math.round(100 * r.withCache.generationShare)}%`],
+            [r.env, r.backend, 'no', r.withoutCache.agentStepsPerSecond.toFixed(2), Math.round(r.withoutCache.tokensPerSecond), `${Math.round(100 * r.withoutCache.generationShare)}%`],
+          ],
+        ) + `\ncache speed-up: ${r.cacheSpeedup.toFixed(1)}×`,
+      );
     });
 }
