@@ -447,6 +447,7 @@ export class World {
         this.walkTo(a);
         return;
       case 'grab':
+      case 'take_off': // taking clothes off puts them in a hand, like grabbing
         if (this.rh < 0) this.rh = a;
         else this.lh = a;
         this.parent[a] = -1;
@@ -481,13 +482,6 @@ export class World {
         this.release(a);
         this.parent[a] = ch;
         this.rel[a] = REL_ON;
-        return;
-      case 'take_off':
-        if (this.rh < 0) this.rh = a;
-        else this.lh = a;
-        this.parent[a] = -1;
-        this.rel[a] = REL_NONE;
-        this.addClose(a);
         return;
       case 'switch_on':
         this.setPair(a, S_ON, S_OFF);
