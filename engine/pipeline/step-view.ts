@@ -1,0 +1,140 @@
+/**
+ * What the model sees at each agent step, for training and for generation alike.
+ *
+ * A step's view is the header (`full`: instruction, "OK", ICL example, task message — the
+ * SPA-RL layout; `compact`: the task message only) plus the most recent earlier turns that
+ * fit in `context − reserve`, where reserve is the step's own turn when training and the
+ * generation budget when acting. Because both use this one rule, a policy is trained on
+ * exactly the text it will condition on. Consecutive steps whose views start at the same
+ * turn share one training sequence, so an episode that fits the context is one sequence.
+ */
+import type { Trajectory } from '../../common/trajectory';
+import type { ChatMessage } from '../../envs/core/prompts';
+import { ICL_EXAMPLES, INSTRUCTIONS } from '../../envs/core/prompts';
+import type { Tokenizer } from '../tokenizer';
+
+export type PromptLayout = 'full' | 'compact';
+
+/** Step index of the "OK" acknowledgement turn (step 0 in the code; env steps are 0..T−1 here). */
+export const ACK_STEP = -1;
+
+export interface EpisodeText {
+  header: ChatMessage[];
+  /** Index in `header` of the scored "OK" turn, or −1 when the layout has none. */
+  ackIndex: number;
+  /** Agent turns and the observations that answered them (null after the last turn). */
+  turns: { agent: string; observation: string | null }[];
+}
+
+export function episodeText(traj: Pick<Trajectory, 'env' | 'initialObservation' | 'steps'>, layout: PromptLayout): EpisodeText {
+  const task: ChatMessage = { role: 'user', content: traj.initialObservation };
+  const header: ChatMessage[] =
+    layout === 'full' ? [{ role: 'user', content: INSTRUCTIONS[traj.env] }, { role: 'assistant', content: 'OK' }, ...ICL_EXAMPLES[traj.env], task] : [task];
+  const turns = traj.steps.map((s, i) => ({ agent: s.text, observation: i < traj.steps.length - 1 ? s.observation : null }));
+  return { header, ackIndex: layout === 'full' ? 1 : -1, turns };
+}
+
+/** One message as tokens: role token, content, closing <eot>. */
+function messageTokens(tok: Tokenizer, m: ChatMessage): number[] {
+  return [m.role === 'user' ? tok.special.user : tok.special.assistant, ...tok.encode(m.content), tok.special.eot];
+}
+
+/** Token pieces of an episode, encoded once and reused by every view. */
+interface EncodedPieces {
+  header: number[][];
+  agent: number[][];
+  observation: (number[] | null)[];
+}
+
+function encodePieces(tok: Tokenizer, ep: EpisodeText): EncodedPieces {
+  return {
+    header: ep.header.map((m) => messageTokens(tok, m)),
+    agent: ep.turns.map((t) => messageTokens(tok, { role: 'assistant', content: t.agent })),
+    observation: ep.turns.map((t) => (t.observation === null ? null : messageTokens(tok, { role: 'user', content: t.observation }))),
+  };
+}
+
+const turnLength = (p: EncodedPieces, i: number) => (p.agent[i] as number[]).length + (p.observation[i]?.length ?? 0);
+
+/** First earlier turn of step t's view: the most recent turns that fit in `budget` tokens after the header. */
+function viewStart(p: EncodedPieces, headerLength: number, t: number, budget: number): number {
+  let used = headerLength;
+  let a = t;
+  while (a > 0 && used + turnLength(p, a - 1) <= budget) {
+    used += turnLength(p, a - 1);
+    a--;
+  }
+  return a;
+}
+
+const headerLength = (p: EncodedPieces) => 1 + p.header.reduce((n, m) => n + m.length, 0); // + <bos>
+
+/**
+ * The prompt for generating step t (0-based): header, the turns that fit, then the <assistant> role token.
+ * It re-encodes the episode on each call; rollouts that step many episodes should cache the pieces.
+ */
+export function promptForStep(tok: Tokenizer, ep: EpisodeText, t: number, opts: { context: number; reserve: number }): number[] {
+  const p = encodePieces(tok, ep);
+  const budget = opts.context - opts.reserve - 1; // − the <assistant> role token
+  const a = viewStart(p, headerLength(p), t, budget);
+  const out = [tok.special.bos, ...p.header.flat()];
+  for (let i = a; i < t; i++) out.push(...(p.agent[i] as number[]), ...(p.observation[i] as number[]));
+  out.push(tok.special.assistant);
+  return leftTruncate(tok, out, budget + 1).tokens;
+}
+
+export interface TrainingSequence {
+  tokens: number[];
+  /** 1 where tokens[p] is a trained target (assistant content and its <eot>), predicted from p − 1. */
+  targetMask: number[];
+  /** The closing <eot> of each step scored in this sequence; `step` is ACK_STEP for the "OK" turn. */
+  stepEnds: { step: number; position: number }[];
+  /** The header was cut from the left because one turn alone nearly filled the context. */
+  headerTruncated: boolean;
+}
+
+function leftTruncate(tok: Tokenizer, tokens: number[], limit: number): { tokens: number[]; cut: number } {
+  if (tokens.length <= limit) return { tokens, cut: 0 };
+  const cut = tokens.length - limit;
+  return { tokens: [tok.special.bos, ...tokens.slice(cut + 1)], cut };
+}
+
+/** Sequences that score every agent step exactly once (and the "OK" turn once, in the full layout). */
+export function trainingSequences(tok: Tokenizer, ep: EpisodeText, opts: { context: number; includeAckStep?: boolean }): TrainingSequence[] {
+  const p = encodePieces(tok, ep);
+  const hLen = headerLength(p);
+  const T = ep.turns.length;
+  const starts = Array.from({ length: T }, (_, t) => viewStart(p, hLen, t, opts.context - (p.agent[t] as number[]).length));
+  const sequences: TrainingSequence[] = [];
+  let ackPending = ep.ackIndex >= 0 && (opts.includeAckStep ?? true);
+  for (let first = 0; first < T; ) {
+    let last = first;
+    while (last + 1 < T && starts[last + 1] === starts[first]) last++;
+    const tokens: number[] = [tok.special.bos];
+    const targetMask: number[] = [0];
+    const stepEnds: TrainingSequence['stepEnds'] = [];
+    const push = (ids: number[], scored: boolean, step: number) => {
+      ids.forEach((id, k) => {
+        tokens.push(id);
+        targetMask.push(scored && k > 0 ? 1 : 0); // the role token is given, not predicted
+      });
+      if (scored) stepEnds.push({ step, position: tokens.length - 1 });
+    };
+    p.header.forEach((m, i) => push(m, ackPending && i === ep.ackIndex, ACK_STEP));
+    ackPending = false;
+    for (let i = starts[first] as number; i <= last; i++) {
+      push(p.agent[i] as number[], i >= first, i);
+      if (i < last) push(p.observation[i] as number[], false, i);
+    }
+    const { tokens: kept, cut } = leftTruncate(tok, tokens, opts.context);
+    const mask = cut ? [0, ...targetMask.slice(cut + 1)] : targetMask;
+    sequences.push({
+      tokens: kept,
+      targetMask: mask,
+      stepEnds: stepEnds.filter((e) => e.position > cut).map((e) => ({ step: e.step, position: e.position - cut })),
+      headerTruncated: cut > 0,
+    });
+    first = last + 1;
+  }
+  return sequences;
+}

@@ -1,0 +1,78 @@
+import { describe, expect, it } from 'vitest';
+import { rollout, RandomValidPolicy } from '../../../envs/core/rollout';
+import { ENVIRONMENTS, makeEnv } from '../../../envs/registry';
+import { ACK_STEP, episodeText, promptForStep, trainingSequences } from '../../../engine/pipeline/step-view';
+import { buildEnvTokenizer } from '../../../engine/tokenizer';
+
+const tok = buildEnvTokenizer('alfworld', { tasks: 30 });
+const env = makeEnv('alfworld');
+const expert = rollout(env, ENVIRONMENTS.alfworld.createExpert(), { task: 'alfworld/v1/train/3', policyName: 'expert' });
+const random = rollout(env, new RandomValidPolicy(env, 1), { task: 'alfworld/v1/train/3', policyName: 'random-valid' });
+
+/** The texts of the scored agent turns, read back from the tokens between each <assistant> and its <eot>. */
+function scoredTexts(seq: { tokens: number[]; stepEnds: { step: number; position: number }[] }): Map<number, string> {
+  const out = new Map<number, string>();
+  for (const { step, position } of seq.stepEnds) {
+    const start = seq.tokens.lastIndexOf(tok.special.assistant, position);
+    out.set(step, tok.decode(seq.tokens.slice(start + 1, position)));
+  }
+  return out;
+}
+
+describe('step views', () => {
+  it('compact: an episode that fits is one sequence scoring every step at its closing <eot>', () => {
+    const ep = episodeText(expert, 'compact');
+    const seqs = trainingSequences(tok, ep, { context: 4096 });
+    expect(seqs).toHaveLength(1);
+    const [s] = seqs;
+    expect(s!.stepEnds.map((e) => e.step)).toEqual(expert.steps.map((_, i) => i));
+    for (const e of s!.stepEnds) expect(s!.tokens[e.position]).toBe(tok.special.eot);
+    expect([...scoredTexts(s!).values()]).toEqual(expert.steps.map((x) => x.text));
+    // Targets: exactly the agent turns' content and <eot>.
+    const targets = s!.targetMask.reduce((n, m) => n + m, 0);
+    expect(targets).toBe(expert.steps.reduce((n, x) => n + tok.encode(x.text).length + 1, 0));
+  });
+
+  it('a small context splits a long episode; every step is scored exactly once', () => {
+    const ep = episodeText(random, 'compact');
+    const seqs = trainingSequences(tok, ep, { context: 256 });
+    expect(seqs.length).toBeGreaterThan(2);
+    const scored = seqs.flatMap((s) => s.stepEnds.map((e) => e.step));
+    expect(scored).toEqual(random.steps.map((_, i) => i));
+    for (const s of seqs) expect(s.tokens.length).toBeLessThanOrEqual(256);
+    const texts = new Map(seqs.flatMap((s) => [...scoredTexts(s)]));
+    expect([...texts.values()]).toEqual(random.steps.map((x) => x.text));
+  });
+
+  it('training and generation see the same text before each step', () => {
+    const ep = episodeText(random, 'compact');
+    for (const context of [256, 512]) {
+      for (const s of trainingSequences(tok, ep, { context })) {
+        for (const { step, position } of s.stepEnds) {
+          const own = tok.encode(random.steps[step]!.text).length + 1; // content + <eot>, generated
+          const roleAt = s.tokens.lastIndexOf(tok.special.assistant, position);
+          expect(promptForStep(tok, ep, step, { context, reserve: own })).toEqual(s.tokens.slice(0, roleAt + 1));
+          expect(roleAt + 1 + own).toBe(position + 1);
+        }
+      }
+    }
+  });
+
+  it('full layout: instruction, "OK", ICL and task; the "OK" turn is scored once as the ack step', () => {
+    const ep = episodeText(expert, 'full');
+    expect(ep.header).toHaveLength(1 + 1 + 10 + 1);
+    const seqs = trainingSequences(tok, ep, { context: 2048 });
+    const acks = seqs.flatMap((s) => s.stepEnds.filter((e) => e.step === ACK_STEP));
+    expect(acks).toHaveLength(1);
+    expect(scoredTexts(seqs[0]!).get(ACK_STEP)).toBe('OK');
+    expect(trainingSequences(tok, ep, { context: 2048, includeAckStep: false }).flatMap((s) => s.stepEnds).some((e) => e.step === ACK_STEP)).toBe(false);
+  });
+
+  it('a turn longer than the room left cuts the header from the left, keeping <bos> and the turn', () => {
+    const ep = episodeText(expert, 'full');
+    const seqs = trainingSequences(tok, ep, { context: 96 });
+    expect(seqs.every((s) => s.tokens.length <= 96 && s.tokens[0] === tok.special.bos)).toBe(true);
+    expect(seqs.some((s) => s.headerTruncated)).toBe(true);
+    expect(seqs.flatMap((s) => s.stepEnds.map((e) => e.step)).filter((x) => x >= 0)).toEqual(expert.steps.map((_, i) => i));
+  });
+});
