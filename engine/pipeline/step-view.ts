@@ -3,8 +3,8 @@
  *
  * A step's view is the header (`full`: instruction, "OK", ICL example, task message — the
  * SPA-RL layout; `compact`: the task message only) plus the most recent earlier turns that
- * fit in `context − reserve`, where reserve is the step's own turn when training and the
- * generation budget when acting. Because both use this one rule, a policy is trained on
+ * fit in `context − reserve − 1` (reserve = the generation budget of a turn, 1 = the
+ * <assistant> role token). Training and acting use this one rule, so a policy is trained on
  * exactly the text it will condition on. Consecutive steps whose views start at the same
  * turn share one training sequence, so an episode that fits the context is one sequence.
  */
@@ -26,11 +26,21 @@ export interface EpisodeText {
   turns: { agent: string; observation: string | null }[];
 }
 
-export function episodeText(traj: Pick<Trajectory, 'env' | 'initialObservation' | 'steps'>, layout: PromptLayout): EpisodeText {
+/**
+ * The episode as chat pieces. A finished trajectory drops the observation after its last turn
+ * (nothing conditions on it); an `open` episode (still being played) keeps every observation,
+ * the last one being the input of the turn to generate.
+ */
+export function episodeText(
+  traj: Pick<Trajectory, 'env' | 'initialObservation'> & { steps: readonly Pick<Trajectory['steps'][number], 'text' | 'observation'>[] },
+  layout: PromptLayout,
+  opts: { open?: boolean } = {},
+): EpisodeText {
   const task: ChatMessage = { role: 'user', content: traj.initialObservation };
   const header: ChatMessage[] =
     layout === 'full' ? [{ role: 'user', content: INSTRUCTIONS[traj.env] }, { role: 'assistant', content: 'OK' }, ...ICL_EXAMPLES[traj.env], task] : [task];
-  const turns = traj.steps.map((s, i) => ({ agent: s.text, observation: i < traj.steps.length - 1 ? s.observation : null }));
+  const last = opts.open ? traj.steps.length : traj.steps.length - 1;
+  const turns = traj.steps.map((s, i) => ({ agent: s.text, observation: i < last ? s.observation : null }));
   return { header, ackIndex: layout === 'full' ? 1 : -1, turns };
 }
 
@@ -99,12 +109,17 @@ function leftTruncate(tok: Tokenizer, tokens: number[], limit: number): { tokens
   return { tokens: [tok.special.bos, ...tokens.slice(cut + 1)], cut };
 }
 
-/** Sequences that score every agent step exactly once (and the "OK" turn once, in the full layout). */
-export function trainingSequences(tok: Tokenizer, ep: EpisodeText, opts: { context: number; includeAckStep?: boolean }): TrainingSequence[] {
+/**
+ * Sequences that score every agent step exactly once (and the "OK" turn once, in the full layout).
+ * `reserve` must be the generation budget the policy acts with, so that each step's view here is
+ * the prompt `promptForStep` builds when acting; a turn longer than it keeps its view and may cut the header.
+ */
+export function trainingSequences(tok: Tokenizer, ep: EpisodeText, opts: { context: number; reserve: number; includeAckStep?: boolean }): TrainingSequence[] {
   const p = encodePieces(tok, ep);
   const hLen = headerLength(p);
   const T = ep.turns.length;
-  const starts = Array.from({ length: T }, (_, t) => viewStart(p, hLen, t, opts.context - (p.agent[t] as number[]).length));
+  const budget = opts.context - opts.reserve - 1; // the same budget as promptForStep
+  const starts = Array.from({ length: T }, (_, t) => viewStart(p, hLen, t, budget));
   const sequences: TrainingSequence[] = [];
   let ackPending = ep.ackIndex >= 0 && (opts.includeAckStep ?? true);
   for (let first = 0; first < T; ) {

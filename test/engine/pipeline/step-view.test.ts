@@ -22,7 +22,7 @@ function scoredTexts(seq: { tokens: number[]; stepEnds: { step: number; position
 describe('step views', () => {
   it('compact: an episode that fits is one sequence scoring every step at its closing <eot>', () => {
     const ep = episodeText(expert, 'compact');
-    const seqs = trainingSequences(tok, ep, { context: 4096 });
+    const seqs = trainingSequences(tok, ep, { context: 4096, reserve: 64 });
     expect(seqs).toHaveLength(1);
     const [s] = seqs;
     expect(s!.stepEnds.map((e) => e.step)).toEqual(expert.steps.map((_, i) => i));
@@ -35,7 +35,7 @@ describe('step views', () => {
 
   it('a small context splits a long episode; every step is scored exactly once', () => {
     const ep = episodeText(random, 'compact');
-    const seqs = trainingSequences(tok, ep, { context: 256 });
+    const seqs = trainingSequences(tok, ep, { context: 256, reserve: 64 });
     expect(seqs.length).toBeGreaterThan(2);
     const scored = seqs.flatMap((s) => s.stepEnds.map((e) => e.step));
     expect(scored).toEqual(random.steps.map((_, i) => i));
@@ -47,11 +47,11 @@ describe('step views', () => {
   it('training and generation see the same text before each step', () => {
     const ep = episodeText(random, 'compact');
     for (const context of [256, 512]) {
-      for (const s of trainingSequences(tok, ep, { context })) {
+      for (const s of trainingSequences(tok, ep, { context, reserve: 64 })) {
         for (const { step, position } of s.stepEnds) {
           const own = tok.encode(random.steps[step]!.text).length + 1; // content + <eot>, generated
           const roleAt = s.tokens.lastIndexOf(tok.special.assistant, position);
-          expect(promptForStep(tok, ep, step, { context, reserve: own })).toEqual(s.tokens.slice(0, roleAt + 1));
+          expect(promptForStep(tok, ep, step, { context, reserve: 64 })).toEqual(s.tokens.slice(0, roleAt + 1));
           expect(roleAt + 1 + own).toBe(position + 1);
         }
       }
@@ -61,16 +61,16 @@ describe('step views', () => {
   it('full layout: instruction, "OK", ICL and task; the "OK" turn is scored once as the ack step', () => {
     const ep = episodeText(expert, 'full');
     expect(ep.header).toHaveLength(1 + 1 + 10 + 1);
-    const seqs = trainingSequences(tok, ep, { context: 2048 });
+    const seqs = trainingSequences(tok, ep, { context: 2048, reserve: 64 });
     const acks = seqs.flatMap((s) => s.stepEnds.filter((e) => e.step === ACK_STEP));
     expect(acks).toHaveLength(1);
     expect(scoredTexts(seqs[0]!).get(ACK_STEP)).toBe('OK');
-    expect(trainingSequences(tok, ep, { context: 2048, includeAckStep: false }).flatMap((s) => s.stepEnds).some((e) => e.step === ACK_STEP)).toBe(false);
+    expect(trainingSequences(tok, ep, { context: 2048, reserve: 64, includeAckStep: false }).flatMap((s) => s.stepEnds).some((e) => e.step === ACK_STEP)).toBe(false);
   });
 
   it('a turn longer than the room left cuts the header from the left, keeping <bos> and the turn', () => {
     const ep = episodeText(expert, 'full');
-    const seqs = trainingSequences(tok, ep, { context: 96 });
+    const seqs = trainingSequences(tok, ep, { context: 96, reserve: 40 });
     expect(seqs.every((s) => s.tokens.length <= 96 && s.tokens[0] === tok.special.bos)).toBe(true);
     expect(seqs.some((s) => s.headerTruncated)).toBe(true);
     expect(seqs.flatMap((s) => s.stepEnds.map((e) => e.step)).filter((x) => x >= 0)).toEqual(expert.steps.map((_, i) => i));
