@@ -1,0 +1,139 @@
+/**
+ * The progress estimator (method doc §3.4–3.5): a copy of the SFT policy plus a scalar head,
+ * read at the closing <eot> of every agent turn (c_t sees the history and action t, not the
+ * next observation), trained ONLY with MSE(Σ_t c_t, R) over whole trajectories.
+ */
+import * as tf from '@tensorflow/tfjs';
+import type { Trajectory } from '../../common/trajectory';
+import { Rng } from '../../envs/core/rng';
+import { progressEstimatorLoss } from '../algo/losses';
+import type { ScalarHead } from '../model/heads';
+import type { TransformerLM } from '../model/transformer';
+import type { Tokenizer } from '../tokenizer';
+import { ACK_STEP, episodeText, trainingSequences, type PromptLayout, type TrainingSequence } from './step-view';
+
+export interface PeDataOptions {
+  context: number;
+  reserve: number;
+  layout: PromptLayout;
+  /** Whether the "OK" turn is a scored step (code parity: true; only in the full layout). */
+  includeAckStep: boolean;
+}
+
+/** One trajectory as the estimator reads it. */
+export interface PeSample {
+  sequences: TrainingSequence[];
+  /** Steps in reading order (ACK_STEP first when scored). */
+  steps: number[];
+  finalReward: number;
+}
+
+export function peSamples(tok: Tokenizer, trajectories: readonly Trajectory[], opts: PeDataOptions): PeSample[] {
+  return trajectories.map((t) => {
+    const sequences = trainingSequences(tok, episodeText(t, opts.layout), opts);
+    return { sequences, steps: sequences.flatMap((s) => s.stepEnds.map((e) => e.step)), finalReward: t.finalReward };
+  });
+}
+
+export class ProgressEstimator {
+  constructor(
+    readonly trunk: TransformerLM,
+    readonly head: ScalarHead,
+  ) {}
+
+  trainableVariables(): tf.Variable[] {
+    return [...this.trunk.trainableVariables(), ...this.head.trainableVariables()];
+  }
+
+  /**
+   * c_t of every step of `samples`, in order, as one [N_steps] tensor (differentiable), plus
+   * the trajectory index of each step. Sequences are right-padded into one batch; a one-hot
+   * selection matrix picks the step-end positions (tf.gather has no gradient on wasm).
+   */
+  stepScalars(samples: readonly PeSample[], pad: number): { c: tf.Tensor1D; segmentIds: number[] } {
+    const rows = samples.flatMap((s) => s.sequences);
+    const L = Math.max(...rows.map((r) => r.tokens.length));
+    const ids = new Int32Array(rows.length * L).fill(pad);
+    rows.forEach((r, i) => ids.set(r.tokens, i * L));
+    const picks: number[] = [];
+    const segmentIds: number[] = [];
+    let row = 0;
+    samples.forEach((s, k) => {
+      for (const seq of s.sequences) {
+        for (const e of seq.stepEnds) {
+          picks.push(row * L + e.position);
+          segmentIds.push(k);
+        }
+        row++;
+      }
+    });
+    const select = new Float32Array(picks.length * rows.length * L);
+    picks.forEach((p, i) => (select[i * rows.length * L + p] = 1));
+    const c = tf.tidy(() => {
+      const tokens = tf.tensor2d(ids, [rows.length, L], 'int32');
+      const { hidden } = this.trunk.forward(tokens); // [R, L, d]
+      const scalars = tf.reshape(this.head.apply(hidden), [rows.length * L, 1]); // [R·L, 1]
+      const S = tf.tensor2d(select, [picks.length, rows.length * L]); // [N_steps, R·L]
+      return tf.reshape(tf.matMul(S, scalars), [picks.length]) as tf.Tensor1D; // [N_steps]
+    });
+    return { c, segmentIds };
+  }
+
+  /** Per-trajectory contributions: `ack` is c_0 of the "OK" turn when it was scored. */
+  contributions(samples: readonly PeSample[], pad: number, batchSize = 8): { ack: number | null; steps: number[] }[] {
+    const out: { ack: number | null; steps: number[] }[] = [];
+    for (let from = 0; from < samples.length; from += batchSize) {
+      const batch = samples.slice(from, from + batchSize);
+      const { c, segmentIds } = this.stepScalars(batch, pad);
+      const values = c.dataSync();
+      c.dispose();
+      batch.forEach((s, k) => {
+        const mine = Array.from(values).filter((_, i) => segmentIds[i] === k);
+        const ackAt = s.steps.indexOf(ACK_STEP);
+        out.push({ ack: ackAt >= 0 ? (mine[ackAt] as number) : null, steps: mine.filter((_, i) => i !== ackAt) });
+      });
+    }
+    return out;
+  }
+}
+
+export interface PeTrainOptions {
+  epochs: number;
+  lr: number;
+  /** Trajectories per update (the code: 16). */
+  batchSize: number;
+  seed: number;
+  onUpdate?: (update: number, epoch: number, loss: number) => void;
+}
+
+/** Trains the estimator in place with MSE(Σ_t c_t, R); returns each epoch's mean loss. */
+export function trainProgressEstimator(pe: ProgressEstimator, tok: Tokenizer, samples: readonly PeSample[], opts: PeTrainOptions): number[] {
+  const optimizer = tf.train.adam(opts.lr);
+  const vars = pe.trainableVariables();
+  const losses: number[] = [];
+  let update = 0;
+  try {
+    for (let epoch = 0; epoch < opts.epochs; epoch++) {
+      const order = new Rng(`pe#${opts.seed}#${epoch}`).shuffle(samples.map((_, i) => i));
+      let sum = 0;
+      let batches = 0;
+      for (let from = 0; from < order.length; from += opts.batchSize) {
+        const batch = order.slice(from, from + opts.batchSize).map((i) => samples[i] as PeSample);
+        const { value, grads } = tf.variableGrads(() => {
+          const { c, segmentIds } = pe.stepScalars(batch, tok.special.pad);
+          return progressEstimatorLoss(c, segmentIds, batch.map((s) => s.finalReward));
+        }, vars);
+        optimizer.applyGradients(grads);
+        const loss = value.dataSync()[0] as number;
+        tf.dispose([value, grads]);
+        sum += loss;
+        batches++;
+        opts.onUpdate?.(++update, epoch, loss);
+      }
+      losses.push(sum / Math.max(batches, 1));
+    }
+  } finally {
+    optimizer.dispose();
+  }
+  return losses;
+}
