@@ -108,7 +108,7 @@ export interface PeTrainOptions {
 
 /** Trains the estimator in place with MSE(Σ_t c_t, R); returns each epoch's mean loss. */
 export function trainProgressEstimator(pe: ProgressEstimator, tok: Tokenizer, samples: readonly PeSample[], opts: PeTrainOptions): number[] {
-  const optimizer = tf.train.adam(opts.lr);
+  const optimizer: tf.Optimizer = tf.train.adam(opts.lr); // typed as the base class: it takes gradient maps
   const vars = pe.trainableVariables();
   const losses: number[] = [];
   let update = 0;

@@ -16,7 +16,7 @@ import { Rng } from '../../../envs/core/rng';
 function toyTrajectory(rng: Rng, i: number): { traj: Trajectory; truth: number[] } {
   const n = rng.range(2, 6);
   const moves = Array.from({ length: n }, () => (rng.chance(0.5) ? 'good' : 'bad'));
-  const truth = moves.map((m) => (m === 'good' ? 0.25 : 0));
+  const truth = moves.map((m): number => (m === 'good' ? 0.25 : 0));
   const traj: Trajectory = {
     schema: TRAJECTORY_SCHEMA,
     id: `toy-${i}`,
