@@ -1,0 +1,187 @@
+/**
+ * PPO on agent trajectories (method doc §3.7, TRL 0.10.1 / StepTool semantics): each step's
+ * fused reward sits at the token that closes the step's action, a per-token KL penalty to the
+ * frozen SFT reference applies on action tokens, GAE runs over token positions (γ, λ), the
+ * advantages are whitened over the batch's action tokens, and the clipped surrogate and
+ * clipped value losses are minimised for several epochs of minibatches.
+ *
+ * A long episode spans several rows (step-view.ts); each row is its own GAE sequence, so
+ * credit does not flow across a row boundary (it barely does across observation tokens anyway).
+ */
+import * as tf from '@tensorflow/tfjs';
+import { Rng } from '../../envs/core/rng';
+import { tokenGae } from '../algo/gae';
+import type { KlController } from '../algo/kl-controller';
+import { explainedVariance, ppoLosses } from '../algo/losses';
+import { stepMultiplier } from '../algo/token-rewards';
+import { tokenRewards } from '../algo/token-rewards';
+import type { StepRewardMultiplier } from '../algo/flags';
+import type { ScalarHead } from '../model/heads';
+import type { TransformerLM } from '../model/transformer';
+import type { Tokenizer } from '../tokenizer';
+import type { ScoredBatch } from './fusion';
+import { ACK_STEP, episodeText, trainingSequences, type PromptLayout } from './step-view';
+
+/** One PPO sequence: inputs predict the next token; rewards sit at the positions predicting each step's <eot>. */
+export interface PpoRow {
+  tokens: number[];
+  /** [L − 1]: 1 where position p predicts an action token (p + 1 is an agent-turn token). */
+  mask: number[];
+  /** Positions p (in [0, L − 1)) whose next token closes a step. */
+  ends: number[];
+  /** The reward placed at each of `ends` (multiplier applied). */
+  endRewards: number[];
+}
+
+export interface PpoRowOptions {
+  context: number;
+  reserve: number;
+  layout: PromptLayout;
+  includeAckStep: boolean;
+  multiplier: StepRewardMultiplier;
+}
+
+export function ppoRows(tok: Tokenizer, batch: ScoredBatch, opts: PpoRowOptions): PpoRow[] {
+  const includeAck = opts.includeAckStep && opts.layout === 'full';
+  return batch.trajectories.flatMap((t, i) => {
+    const r = batch.stepRewards[i] as number[];
+    const T = r.length;
+    return trainingSequences(tok, episodeText(t, opts.layout), { ...opts, includeAckStep: includeAck }).map((seq): PpoRow => {
+      const index = (step: number) => (step === ACK_STEP ? 0 : step + (includeAck ? 1 : 0));
+      return {
+        tokens: seq.tokens,
+        mask: seq.targetMask.slice(1),
+        ends: seq.stepEnds.map((e) => e.position - 1),
+        endRewards: seq.stepEnds.map((e) => (r[index(e.step)] as number) * stepMultiplier(index(e.step), T, opts.multiplier)),
+      };
+    });
+  });
+}
+
+export interface PpoUpdateOptions {
+  epochs: number;
+  miniBatchSize: number;
+  clip: number;
+  clipValue: number;
+  vfCoef: number;
+  gamma: number;
+  lambda: number;
+  seed: number;
+}
+
+export interface PpoMetrics {
+  'losses/policy_loss': number;
+  'losses/value_loss': number;
+  'losses/approx_kl': number;
+  'losses/clipfrac': number;
+  'losses/explained_variance': number;
+  'charts/kl_coef': number;
+  'charts/mean_kl': number;
+}
+
+/** Pads rows into [B, Lmax − 1] inputs/targets/mask arrays. */
+function pack(rows: readonly PpoRow[], pad: number) {
+  const L = Math.max(...rows.map((r) => r.tokens.length)) - 1;
+  const inputs = new Int32Array(rows.length * L).fill(pad);
+  const targets = new Int32Array(rows.length * L).fill(pad);
+  const mask = new Float32Array(rows.length * L);
+  rows.forEach((r, b) => {
+    inputs.set(r.tokens.slice(0, -1), b * L);
+    targets.set(r.tokens.slice(1), b * L);
+    mask.set(r.mask, b * L);
+  });
+  return { L, inputs, targets, mask };
+}
+
+const rowsOf = (flat: ArrayLike<number>, B: number, L: number) => Array.from({ length: B }, (_, b) => Array.from(flat).slice(b * L, (b + 1) * L));
+
+/** One PPO batch: old log-probs and values under the current policy, rewards, GAE, then the updates. */
+export function ppoUpdate(
+  policy: TransformerLM,
+  valueHead: ScalarHead,
+  reference: TransformerLM,
+  optimizer: tf.Optimizer,
+  kl: KlController,
+  tok: Tokenizer,
+  rows: readonly PpoRow[],
+  opts: PpoUpdateOptions,
+): PpoMetrics {
+  const B = rows.length;
+  const { L, inputs, targets, mask } = pack(rows, tok.special.pad);
+  const [oldLp, refLp, oldV] = tf.tidy(() => {
+    const x = tf.tensor2d(inputs, [B, L], 'int32');
+    const y = tf.tensor2d(targets, [B, L], 'int32');
+    const { logProbs, hidden } = policy.logProbsAndHidden(x, y);
+    const read = (t: tf.Tensor) => Float32Array.from(t.dataSync());
+    return [read(logProbs), read(reference.logProbsOf(x, y)), read(valueHead.apply(hidden))];
+  });
+  const maskRows = rowsOf(mask, B, L);
+  const klRows = rowsOf(oldLp.map((lp, i) => lp - (refLp[i] as number)), B, L);
+  const rewards = klRows.map((k, b) => tokenRewards({ kl: k, klCoef: kl.value, stepEnds: (rows[b] as PpoRow).ends, stepRewards: (rows[b] as PpoRow).endRewards, multiplier: 'none', mask: maskRows[b] }));
+  const gae = tokenGae(rewards, rowsOf(oldV, B, L), maskRows, { gamma: opts.gamma, lam: opts.lambda, whiten: true });
+  const advantages = Float32Array.from(gae.advantages.flat());
+  const returns = Float32Array.from(gae.returns.flat());
+
+  const vars = [...policy.trainableVariables(), ...valueHead.trainableVariables()];
+  const stats = { policy: 0, value: 0, approxKl: 0, clipFrac: 0, n: 0 };
+  const rng = new Rng(`ppo#${opts.seed}`);
+  for (let epoch = 0; epoch < opts.epochs; epoch++) {
+    const order = rng.shuffle(Array.from({ length: B }, (_, i) => i));
+    for (let from = 0; from < B; from += opts.miniBatchSize) {
+      const idx = order.slice(from, from + opts.miniBatchSize);
+      const take = (a: Float32Array | Int32Array) => {
+        const out = new (a.constructor as Float32ArrayConstructor)(idx.length * L);
+        idx.forEach((b, k) => out.set(a.subarray(b * L, (b + 1) * L), k * L));
+        return out;
+      };
+      const m = idx.length;
+      const t = {
+        x: tf.tensor2d(take(inputs), [m, L], 'int32'),
+        y: tf.tensor2d(take(targets), [m, L], 'int32'),
+        mask: tf.tensor2d(take(mask), [m, L]),
+        oldLp: tf.tensor2d(take(oldLp), [m, L]),
+        oldV: tf.tensor2d(take(oldV), [m, L]),
+        adv: tf.tensor2d(take(advantages), [m, L]),
+        ret: tf.tensor2d(take(returns), [m, L]),
+      };
+      let kept: tf.Scalar[] = [];
+      const { value, grads } = tf.variableGrads(() => {
+        const { logProbs, hidden } = policy.logProbsAndHidden(t.x, t.y);
+        const losses = ppoLosses({
+          logProbs,
+          oldLogProbs: t.oldLp,
+          advantages: t.adv,
+          values: valueHead.apply(hidden),
+          oldValues: t.oldV,
+          returns: t.ret,
+          mask: t.mask,
+          clip: opts.clip,
+          clipValue: opts.clipValue,
+          vfCoef: opts.vfCoef,
+        });
+        kept = [losses.policyLoss, losses.valueLoss, losses.approxKl, losses.clipFrac].map((s) => tf.keep(s));
+        return losses.total;
+      }, vars);
+      optimizer.applyGradients(grads);
+      const [p, v, a, c] = kept.map((s) => s.dataSync()[0] as number);
+      stats.policy += p as number;
+      stats.value += v as number;
+      stats.approxKl += a as number;
+      stats.clipFrac += c as number;
+      stats.n++;
+      tf.dispose([value, grads, ...kept, ...Object.values(t)]);
+    }
+  }
+  // Adaptive KL: the batch mean of Σ_tokens kl·mask (TRL), n = trajectories in the batch.
+  const meanKl = klRows.reduce((a, k, b) => a + k.reduce((s, x, p) => s + x * ((maskRows[b] as number[])[p] as number), 0), 0) / B;
+  kl.update(meanKl, B);
+  return {
+    'losses/policy_loss': stats.policy / stats.n,
+    'losses/value_loss': stats.value / stats.n,
+    'losses/approx_kl': stats.approxKl / stats.n,
+    'losses/clipfrac': stats.clipFrac / stats.n,
+    'losses/explained_variance': explainedVariance(Array.from(oldV), Array.from(returns), Array.from(mask)),
+    'charts/kl_coef': kl.value,
+    'charts/mean_kl': meanKl,
+  };
+}
