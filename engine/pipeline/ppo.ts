@@ -13,12 +13,12 @@ import { Rng } from '../../envs/core/rng';
 import { tokenGae } from '../algo/gae';
 import type { KlController } from '../algo/kl-controller';
 import { explainedVariance, ppoLosses } from '../algo/losses';
-import { stepMultiplier } from '../algo/token-rewards';
-import { tokenRewards } from '../algo/token-rewards';
+import { stepMultiplier, tokenRewards } from '../algo/token-rewards';
 import type { StepRewardMultiplier } from '../algo/flags';
 import type { ScalarHead } from '../model/heads';
 import type { TransformerLM } from '../model/transformer';
 import type { Tokenizer } from '../tokenizer';
+import { packRows, takeRows } from './batch';
 import type { ScoredBatch } from './fusion';
 import { ACK_STEP, episodeText, trainingSequences, type PromptLayout } from './step-view';
 
@@ -79,20 +79,6 @@ export interface PpoMetrics {
   'charts/mean_kl': number;
 }
 
-/** Pads rows into [B, Lmax − 1] inputs/targets/mask arrays. */
-function pack(rows: readonly PpoRow[], pad: number) {
-  const L = Math.max(...rows.map((r) => r.tokens.length)) - 1;
-  const inputs = new Int32Array(rows.length * L).fill(pad);
-  const targets = new Int32Array(rows.length * L).fill(pad);
-  const mask = new Float32Array(rows.length * L);
-  rows.forEach((r, b) => {
-    inputs.set(r.tokens.slice(0, -1), b * L);
-    targets.set(r.tokens.slice(1), b * L);
-    mask.set(r.mask, b * L);
-  });
-  return { L, inputs, targets, mask };
-}
-
 const rowsOf = (flat: ArrayLike<number>, B: number, L: number) => Array.from({ length: B }, (_, b) => Array.from(flat).slice(b * L, (b + 1) * L));
 
 /** One PPO batch: old log-probs and values under the current policy, rewards, GAE, then the updates. */
@@ -107,7 +93,7 @@ export function ppoUpdate(
   opts: PpoUpdateOptions,
 ): PpoMetrics {
   const B = rows.length;
-  const { L, inputs, targets, mask } = pack(rows, tok.special.pad);
+  const { L, inputs, targets, mask } = packRows(rows.map((r) => ({ tokens: r.tokens, targetMask: [0, ...r.mask] })), tok.special.pad);
   const [oldLp, refLp, oldV] = tf.tidy(() => {
     const x = tf.tensor2d(inputs, [B, L], 'int32');
     const y = tf.tensor2d(targets, [B, L], 'int32');
@@ -129,11 +115,7 @@ export function ppoUpdate(
     const order = rng.shuffle(Array.from({ length: B }, (_, i) => i));
     for (let from = 0; from < B; from += opts.miniBatchSize) {
       const idx = order.slice(from, from + opts.miniBatchSize);
-      const take = (a: Float32Array | Int32Array) => {
-        const out = new (a.constructor as Float32ArrayConstructor)(idx.length * L);
-        idx.forEach((b, k) => out.set(a.subarray(b * L, (b + 1) * L), k * L));
-        return out;
-      };
+      const take = <A extends Float32Array | Int32Array>(a: A): A => takeRows(a, idx, L);
       const m = idx.length;
       const t = {
         x: tf.tensor2d(take(inputs), [m, L], 'int32'),

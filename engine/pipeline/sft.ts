@@ -9,6 +9,7 @@ import { Rng } from '../../envs/core/rng';
 import { lmTrainStep, type TokenBatch } from '../model/train-step';
 import type { TransformerLM } from '../model/transformer';
 import type { Tokenizer } from '../tokenizer';
+import { packRows } from './batch';
 import { episodeText, trainingSequences, type PromptLayout, type TrainingSequence } from './step-view';
 
 export interface SftDataOptions {
@@ -32,16 +33,7 @@ export function toBatches(tok: Tokenizer, sequences: readonly TrainingSequence[]
   const batches: TokenBatch[] = [];
   for (let from = 0; from < order.length; from += batchSize) {
     const rows = order.slice(from, from + batchSize).map((i) => sequences[i] as TrainingSequence);
-    const seqLen = Math.max(...rows.map((r) => r.tokens.length - 1));
-    const tokens = new Int32Array(rows.length * seqLen).fill(tok.special.pad);
-    const targets = new Int32Array(rows.length * seqLen).fill(tok.special.pad);
-    const mask = new Float32Array(rows.length * seqLen);
-    rows.forEach((r, b) => {
-      const n = r.tokens.length - 1;
-      tokens.set(r.tokens.slice(0, n), b * seqLen); // input p predicts token p + 1
-      targets.set(r.tokens.slice(1), b * seqLen);
-      mask.set(r.targetMask.slice(1), b * seqLen);
-    });
+    const { L: seqLen, inputs: tokens, targets, mask } = packRows(rows, tok.special.pad);
     batches.push({ tokens, targets, mask, batch: rows.length, seqLen });
   }
   return batches;

@@ -6,6 +6,7 @@ import { initBackend } from '../../../engine/backend';
 import { createValueHead } from '../../../engine/model/heads';
 import { TransformerLM } from '../../../engine/model/transformer';
 import { scoreAndFuse } from '../../../engine/pipeline/fusion';
+import { grpoUpdate } from '../../../engine/pipeline/grpo';
 import { ppoRows, ppoUpdate } from '../../../engine/pipeline/ppo';
 import { sftSequences, trainSft } from '../../../engine/pipeline/sft';
 import { Tokenizer } from '../../../engine/tokenizer';
@@ -82,5 +83,25 @@ describe('PPO', () => {
     expect(Number.isFinite(metrics!['charts/mean_kl'])).toBe(true);
     expect(metrics!['charts/kl_coef']).not.toBe(0.05);
     expect(Number.isFinite(metrics!['losses/value_loss'])).toBe(true);
+  });
+});
+
+describe('GRPO', () => {
+  it('raises the probability of the rewarded action from group-relative outcomes alone, without leaking tensors', () => {
+    const config = { vocabSize: tok.vocabSize, dModel: 32, nLayers: 1, nHeads: 2, dFF: 64, context: 64 };
+    const policy = new TransformerLM(config, { seed: 6 });
+    trainSft(policy, tok, sftSequences(tok, batch, data), { epochs: 30, lr: 3e-3, batchSize: 16, seed: 0 });
+    const before = pGood(policy);
+    const reference = policy.clone();
+    const optimizer: tf.Optimizer = tf.train.adam(1e-3);
+    const opts = { ...data, epochs: 4, miniBatchSize: 4, clip: 0.2, klCoef: 0.04, seed: 0 };
+    grpoUpdate(policy, reference, optimizer, tok, batch, { ...opts, epochs: 1 });
+    const tensors = tf.memory().numTensors;
+    let metrics;
+    for (let it = 1; it < 8; it++) metrics = grpoUpdate(policy, reference, optimizer, tok, batch, { ...opts, seed: it });
+    expect(tf.memory().numTensors).toBe(tensors);
+    expect(before).toBeLessThan(0.7);
+    expect(pGood(policy)).toBeGreaterThan(0.85);
+    expect(metrics!['losses/kl']).toBeGreaterThan(0);
   });
 });

@@ -1,0 +1,78 @@
+/**
+ * GRPO baseline: no critic; each trajectory's advantage is its outcome relative to the other
+ * rollouts of the same task ((R − mean) / std), spread over every action token, with a clipped
+ * surrogate and a KL term to the SFT reference (DeepSeekMath).
+ */
+import * as tf from '@tensorflow/tfjs';
+import type { Trajectory } from '../../common/trajectory';
+import { Rng } from '../../envs/core/rng';
+import { groupAdvantages } from '../algo/grpo';
+import { grpoLoss } from '../algo/losses';
+import type { TransformerLM } from '../model/transformer';
+import type { Tokenizer } from '../tokenizer';
+import { packRows, takeRows } from './batch';
+import { episodeText, trainingSequences, type PromptLayout } from './step-view';
+
+export interface GrpoOptions {
+  context: number;
+  reserve: number;
+  layout: PromptLayout;
+  epochs: number;
+  miniBatchSize: number;
+  clip: number;
+  klCoef: number;
+  seed: number;
+}
+
+export interface GrpoMetrics {
+  'losses/policy_loss': number;
+  'losses/kl': number;
+  'losses/clipfrac': number;
+}
+
+/** One GRPO batch: every rollout of each task should be in it (the group baseline needs them). */
+export function grpoUpdate(policy: TransformerLM, reference: TransformerLM, optimizer: tf.Optimizer, tok: Tokenizer, trajectories: readonly Trajectory[], opts: GrpoOptions): GrpoMetrics {
+  const adv = groupAdvantages(trajectories);
+  const rows = trajectories.flatMap((t, i) => trainingSequences(tok, episodeText(t, opts.layout), { ...opts, includeAckStep: false }).map((s) => ({ s, a: adv[i] as number })));
+  const B = rows.length;
+  const { L, inputs, targets, mask } = packRows(rows.map((r) => r.s), tok.special.pad);
+  const advantages = Float32Array.from(rows.map((r) => r.a));
+  const [oldLp, refLp] = tf.tidy(() => {
+    const x = tf.tensor2d(inputs, [B, L], 'int32');
+    const y = tf.tensor2d(targets, [B, L], 'int32');
+    return [Float32Array.from(policy.logProbsOf(x, y).dataSync()), Float32Array.from(reference.logProbsOf(x, y).dataSync())];
+  });
+  const vars = policy.trainableVariables();
+  const stats = { policy: 0, kl: 0, clipFrac: 0, n: 0 };
+  const rng = new Rng(`grpo#${opts.seed}`);
+  for (let epoch = 0; epoch < opts.epochs; epoch++) {
+    const order = rng.shuffle(Array.from({ length: B }, (_, i) => i));
+    for (let from = 0; from < B; from += opts.miniBatchSize) {
+      const idx = order.slice(from, from + opts.miniBatchSize);
+      const m = idx.length;
+      const take = <A extends Float32Array | Int32Array>(a: A): A => takeRows(a, idx, L);
+      const t = {
+        x: tf.tensor2d(take(inputs), [m, L], 'int32'),
+        y: tf.tensor2d(take(targets), [m, L], 'int32'),
+        mask: tf.tensor2d(take(mask), [m, L]),
+        oldLp: tf.tensor2d(take(oldLp), [m, L]),
+        refLp: tf.tensor2d(take(refLp), [m, L]),
+        adv: tf.tensor1d(idx.map((b) => advantages[b] as number)),
+      };
+      let kept: tf.Scalar[] = [];
+      const { value, grads } = tf.variableGrads(() => {
+        const losses = grpoLoss({ logProbs: policy.logProbsOf(t.x, t.y), oldLogProbs: t.oldLp, advantages: t.adv, mask: t.mask, refLogProbs: t.refLp, clip: opts.clip, klCoef: opts.klCoef });
+        kept = [losses.policyLoss, losses.kl, losses.clipFrac].map((s) => tf.keep(s));
+        return losses.total;
+      }, vars);
+      optimizer.applyGradients(grads);
+      const [p, k, c] = kept.map((s) => s.dataSync()[0] as number);
+      stats.policy += p as number;
+      stats.kl += k as number;
+      stats.clipFrac += c as number;
+      stats.n++;
+      tf.dispose([value, grads, ...kept, ...Object.values(t)]);
+    }
+  }
+  return { 'losses/policy_loss': stats.policy / stats.n, 'losses/kl': stats.kl / stats.n, 'losses/clipfrac': stats.clipFrac / stats.n };
+}
