@@ -25,7 +25,16 @@ export function buildProgram(): Command {
   return program;
 }
 
+/** `spa … --json | head` closes stdout early: stop quietly, as Unix tools do, instead of crashing on EPIPE. */
+function exitQuietlyOnClosedPipe(): void {
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(0);
+    throw e;
+  });
+}
+
 export async function main(argv: string[]): Promise<number> {
+  exitQuietlyOnClosedPipe();
   const program = buildProgram();
   const json = argv.includes('--json');
   try {

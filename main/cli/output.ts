@@ -13,6 +13,13 @@ export interface Output {
   say(text: string): void;
   /** Starts a progress indicator for `total` units of work. */
   progress(label: string, total: number): Progress;
+  /** A progress indicator for services that report `(done, total, detail)`; the bar starts once the total is known. */
+  follow(label: string): FollowedProgress;
+}
+
+export interface FollowedProgress {
+  onProgress(done: number, total: number, detail: string): void;
+  stop(): void;
 }
 
 export interface Progress {
@@ -23,7 +30,7 @@ export interface Progress {
 const noProgress: Progress = { tick() {}, stop() {} };
 
 export function createOutput(json: boolean, stdout: NodeJS.WriteStream = process.stdout, stderr: NodeJS.WriteStream = process.stderr): Output {
-  return {
+  const output: Output = {
     json,
     record(type, data, human) {
       if (json) stdout.write(JSON.stringify({ type, ...data }) + '\n');
@@ -57,7 +64,23 @@ export function createOutput(json: boolean, stdout: NodeJS.WriteStream = process
         stop: () => bar.stop(),
       };
     },
+    follow(label) {
+      let bar: Progress | null = null;
+      let total = -1;
+      return {
+        onProgress(done, t, detail) {
+          if (t !== total) {
+            bar?.stop();
+            bar = output.progress(label, t);
+            total = t;
+          }
+          bar?.tick(done, detail);
+        },
+        stop: () => bar?.stop(),
+      };
+    },
   };
+  return output;
 }
 
 /** Fixed-width table for human output. */

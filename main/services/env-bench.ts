@@ -10,6 +10,7 @@ import { performance } from 'node:perf_hooks';
 import { RandomValidPolicy } from '../../envs/core/rollout';
 import type { EnvName, StepInfo, TaskBase } from '../../envs/core/types';
 import { ENVIRONMENTS, makeEnv } from '../../envs/registry';
+import { median } from './median';
 
 export interface EnvBench {
   env: EnvName;
@@ -25,11 +26,6 @@ export interface EnvBench {
   rssMB: number;
 }
 
-export function median(xs: readonly number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? (s[m] as number) : ((s[m - 1] as number) + (s[m] as number)) / 2;
-}
 
 function runFor(env: ReturnType<typeof makeEnv>, tasks: readonly TaskBase[], ms: number, seedBase: number): { steps: number; episodes: number; elapsed: number } {
   const policy = new RandomValidPolicy(env, seedBase);

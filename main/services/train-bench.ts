@@ -29,6 +29,7 @@ import { benchModelConfig, forwardFlops, parameterCount, type ModelConfig } from
 import { lmGradients, lmTrainStep, type TokenBatch } from '../../engine/model/train-step';
 import { TransformerLM, type KernelMode } from '../../engine/model/transformer';
 import { buildEnvTokenizer, type Tokenizer } from '../../engine/tokenizer';
+import { median } from './median';
 
 export const BENCH_BATCH = 16;
 export const BENCH_SEQ_LEN = 256;
@@ -264,11 +265,6 @@ class Worker {
   }
 }
 
-function median(xs: readonly number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? (s[m] as number) : ((s[m - 1] as number) + (s[m] as number)) / 2;
-}
 
 async function benchOne(
   backend: BackendPreference,

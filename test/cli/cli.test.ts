@@ -88,6 +88,13 @@ describe('spa CLI', () => {
     }
   });
 
+  it('a reader that closes the pipe early ends the command quietly', () => {
+    const r = spawnSync('bash', ['-c', 'node bin/spa.mjs envs check --tasks 3 --envs virtualhome --json | head -1; echo "status=${PIPESTATUS[0]}"'], { encoding: 'utf8', timeout: 120_000 });
+    expect(r.stdout).toContain('"type":"contract"');
+    expect(r.stdout).toContain('status=0');
+    expect(r.stderr).not.toContain('EPIPE');
+  });
+
   it('bad input gets a clear error and a non-zero exit', () => {
     const a = spa(['play', 'nowhere']);
     expect(a.code).toBe(1);

@@ -51,21 +51,9 @@ export function registerBench(program: Command): void {
       const processes = parseCount('processes', opts.processes);
       const repetitions = parseCount('reps', opts.reps);
       const kernels = opts.reference ? (['fast', 'reference'] as const) : (['fast'] as const);
-      let bar = out.progress('training bench', 1);
-      const results = await benchTrain({
-        processes,
-        repetitions,
-        backends: backends as BackendPreference[],
-        kernels: [...kernels],
-        onProgress: (done, total, detail) => {
-          if (done === 0) {
-            bar.stop();
-            bar = out.progress('training bench', total);
-          }
-          bar.tick(done, detail);
-        },
-      });
-      bar.stop();
+      const progress = out.follow('training bench');
+      const results = await benchTrain({ processes, repetitions, backends: backends as BackendPreference[], kernels: [...kernels], onProgress: progress.onProgress });
+      progress.stop();
       for (const r of results) out.record('bench', { bench: 'train', ...r });
       out.say(
         table(
@@ -85,19 +73,9 @@ export function registerBench(program: Command): void {
       const out = createOutput(!!opts.json);
       const env = parseEnv(opts.env);
       const episodes = parseCount('episodes', opts.episodes);
-      let bar = out.progress('rollout bench', 1);
-      const r = await benchRollout({
-        env,
-        episodes,
-        onProgress: (done, total, detail) => {
-          if (done === 0) {
-            bar.stop();
-            bar = out.progress('rollout bench', total);
-          }
-          bar.tick(done, detail);
-        },
-      });
-      bar.stop();
+      const progress = out.follow('rollout bench');
+      const r = await benchRollout({ env, episodes, onProgress: progress.onProgress });
+      progress.stop();
       out.record('bench', { bench: 'rollout', ...r });
       out.say(
         table(

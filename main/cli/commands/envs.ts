@@ -35,12 +35,11 @@ export function registerEnvs(program: Command): void {
     .action((opts: { envs?: string; splits?: string; tasks: string; json?: boolean }) => {
       const out = createOutput(!!opts.json);
       const plan = { envs: parseEnvList(opts.envs), splits: parseSplitList(opts.splits), tasks: parseCount('tasks', opts.tasks) };
-      const total = plan.envs.length * plan.splits.length * plan.tasks;
-      const bar = out.progress('checking', total);
+      const progress = out.follow('checking');
       const rows: (string | number)[][] = [];
       let failed = false;
       const started = Date.now();
-      for (const result of runEnvCheck(plan, (done, _t, detail) => bar.tick(done, detail))) {
+      for (const result of runEnvCheck(plan, progress.onProgress)) {
         if ('split' in result) {
           const r: SplitCheck = result;
           if (r.expert.successRate < 1) failed = true;
@@ -62,7 +61,7 @@ export function registerEnvs(program: Command): void {
           if (result.violations.length) out.say(`${result.env}: ${result.violations.length} contract violations:\n  ${result.violations.slice(0, 10).join('\n  ')}`);
         }
       }
-      bar.stop();
+      progress.stop();
       out.say(
         table(['env', 'split', 'tasks', 'expert success', 'expert steps', 'expert valid', 'random success', 'random valid', 'random reward'], rows),
       );
