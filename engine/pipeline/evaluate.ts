@@ -5,7 +5,7 @@
  */
 import { TRAJECTORY_SCHEMA, type StepRecord, type Trajectory } from '../../common/trajectory';
 import { Rng } from '../../envs/core/rng';
-import type { EnvName, ResetResult, TextEnv } from '../../envs/core/types';
+import type { EnvName, ResetResult, TaskBase, TextEnv } from '../../envs/core/types';
 import { makeEnv } from '../../envs/registry';
 import { generate } from '../model/generate';
 import type { TransformerLM } from '../model/transformer';
@@ -21,6 +21,12 @@ export interface PlayOptions {
   topP?: number;
   seed: number;
   policyName: string;
+  /** Stop every episode after this many agent turns (default: the environment's step limit). */
+  maxTurns?: number;
+  /** Use the key/value cache (default true; the benchmark also measures without it). */
+  useCache?: boolean;
+  /** Sees each batched turn: prompt lengths, generated tokens and the time spent in generate(). */
+  onTurn?: (turn: { promptTokens: number[]; generatedTokens: number; generateMs: number }) => void;
 }
 
 interface Episode {
@@ -34,20 +40,21 @@ interface Episode {
   success: boolean;
 }
 
-/** Plays one episode per task id and returns the trajectories, in task order. */
-export function playTasks(model: TransformerLM, tok: Tokenizer, envName: EnvName, taskIds: readonly string[], opts: PlayOptions): Trajectory[] {
+/** Plays one episode per task (id or task object) and returns the trajectories, in task order. */
+export function playTasks(model: TransformerLM, tok: Tokenizer, envName: EnvName, tasks: readonly (string | TaskBase)[], opts: PlayOptions): Trajectory[] {
   const rng = new Rng(`play#${opts.policyName}#${opts.seed}`);
-  const episodes: Episode[] = taskIds.map((task) => {
+  const episodes: Episode[] = tasks.map((task) => {
     const env = makeEnv(envName);
     return { env, reset: env.reset({ task, seed: opts.seed }), steps: [], done: false, terminated: false, truncated: false, finalReward: 0, success: false };
   });
   const context = model.config.context;
-  while (episodes.some((e) => !e.done)) {
+  for (let turn = 0; turn < (opts.maxTurns ?? Infinity) && episodes.some((e) => !e.done); turn++) {
     const active = episodes.filter((e) => !e.done);
     const prompts = active.map((e) => {
       const text = episodeText({ env: envName, initialObservation: e.reset.observation, steps: e.steps }, opts.layout, { open: true });
       return promptForStep(tok, text, e.steps.length, { context, reserve: opts.maxNewTokens });
     });
+    const started = performance.now();
     const out = generate(model, prompts, {
       maxNewTokens: opts.maxNewTokens,
       greedy: opts.greedy,
@@ -55,7 +62,9 @@ export function playTasks(model: TransformerLM, tok: Tokenizer, envName: EnvName
       topP: opts.topP ?? 1,
       stopTokens: [tok.special.eot],
       rng: () => rng.next(),
+      useCache: opts.useCache ?? true,
     });
+    opts.onTurn?.({ promptTokens: prompts.map((p) => p.length), generatedTokens: out.tokens.reduce((n, t) => n + t.length, 0), generateMs: performance.now() - started });
     active.forEach((e, i) => {
       const text = tok.decode((out.tokens[i] as number[]).filter((t) => t !== tok.special.eot));
       const r = e.env.step(text);

@@ -1,10 +1,10 @@
 /**
  * `spa bench rollout`: how fast the policy acts in an environment. A batch of episodes
  * (default 16 ALFWorld training tasks) is played by the benchmark model (untrained, so its
- * turns are mostly format errors: the cost is the same), each agent step being: encode the
- * conversation so far in the chat template, keep its most recent (context − maxNewTokens)
- * tokens, generate one turn per episode in a single batched call (temperature 1, top-p 1,
- * stop at <eot>), decode it and step the environment.
+ * turns are mostly format errors: the cost is the same) through the pipeline's own `playTasks`:
+ * each agent step builds the compact step view (task message and the most recent turns that fit),
+ * generates one turn per episode in a single batched call (temperature 1, top-p 1, stop at
+ * <eot>), decodes it and steps the environment.
  *
  * Measured twice, with the KV cache and without it (every generated token re-runs the whole
  * forward over the sequence). Reported: agent steps/s and generated tokens/s of each, and
@@ -13,11 +13,9 @@
  */
 import { loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
-import type { ChatMessage } from '../../envs/core/prompts';
-import { INSTRUCTIONS } from '../../envs/core/prompts';
-import { Rng } from '../../envs/core/rng';
-import type { EnvName, TextEnv } from '../../envs/core/types';
-import { ENVIRONMENTS, makeEnv } from '../../envs/registry';
+import type { EnvName } from '../../envs/core/types';
+import { ENVIRONMENTS } from '../../envs/registry';
+import { playTasks } from '../../engine/pipeline/evaluate';
 import { initBackend, type BackendPreference } from '../../engine/backend';
 import { benchModelConfig, type ModelConfig } from '../../engine/model/config';
 import { TransformerLM, type KernelMode } from '../../engine/model/transformer';
@@ -65,12 +63,7 @@ export interface RolloutBenchResult {
   loadAverage: [number, number];
 }
 
-interface Episode {
-  env: TextEnv;
-  messages: ChatMessage[];
-  done: boolean;
-}
-
+/** Plays `episodes` training tasks for `steps` agent turns and times it. */
 function play(
   model: TransformerLM,
   tokenizer: Tokenizer,
@@ -78,59 +71,29 @@ function play(
   opts: { episodes: number; steps: number; maxNewTokens: number; useCache: boolean; seed: number },
   tick: (detail: string) => void,
 ): RolloutRate & { promptTokens: number[] } {
-  const def = ENVIRONMENTS[envName];
-  const rng = new Rng(`rollout-bench#${opts.seed}`);
-  const budget = model.config.context - opts.maxNewTokens;
-  const episodes: Episode[] = Array.from({ length: opts.episodes }, (_, i) => {
-    const env = makeEnv(envName);
-    const reset = env.reset({ seed: i, task: def.generator.task('train', i) });
-    return {
-      env,
-      messages: [
-        { role: 'user', content: INSTRUCTIONS[envName] },
-        { role: 'assistant', content: 'OK' },
-        { role: 'user', content: reset.observation },
-      ],
-      done: false,
-    };
-  });
-  let agentSteps = 0;
+  const tasks = Array.from({ length: opts.episodes }, (_, i) => ENVIRONMENTS[envName].generator.task('train', i));
   let generated = 0;
   let genMs = 0;
+  let turns = 0;
   const promptTokens: number[] = [];
   const t0 = performance.now();
-  for (let s = 0; s < opts.steps; s++) {
-    const live = episodes.filter((e) => !e.done);
-    if (live.length === 0) break;
-    const prompts = live.map((e) => {
-      const ids = tokenizer.encodeChat(e.messages, { generationPrompt: true });
-      const kept = ids.length > budget ? ids.slice(ids.length - budget) : ids; // the most recent turns
-      promptTokens.push(kept.length);
-      return kept;
-    });
-    const g0 = performance.now();
-    const out = model.generate(prompts, {
-      maxNewTokens: opts.maxNewTokens,
-      temperature: 1,
-      topP: 1,
-      stopTokens: [tokenizer.special.eot],
-      rng: () => rng.next(),
-      useCache: opts.useCache,
-    });
-    genMs += performance.now() - g0;
-    live.forEach((e, i) => {
-      const tokens = out.tokens[i]!;
-      generated += tokens.length;
-      const text = tokenizer.decode(tokens);
-      const r = e.env.step(text);
-      agentSteps++;
-      e.messages.push({ role: 'assistant', content: text }, { role: 'user', content: r.observation });
-      if (r.terminated || r.truncated) e.done = true;
-    });
-    tick(`${opts.useCache ? 'with' : 'without'} cache: step ${s + 1}/${opts.steps}`);
-  }
+  const trajectories = playTasks(model, tokenizer, envName, tasks, {
+    layout: 'compact',
+    maxNewTokens: opts.maxNewTokens,
+    greedy: false,
+    seed: opts.seed,
+    policyName: 'bench',
+    maxTurns: opts.steps,
+    useCache: opts.useCache,
+    onTurn: (t) => {
+      generated += t.generatedTokens;
+      genMs += t.generateMs;
+      promptTokens.push(...t.promptTokens);
+      tick(`${opts.useCache ? 'with' : 'without'} cache: step ${++turns}/${opts.steps}`);
+    },
+  });
   const seconds = (performance.now() - t0) / 1000;
-  for (const e of episodes) e.env.close();
+  const agentSteps = trajectories.reduce((n, t) => n + t.steps.length, 0);
   return {
     agentSteps,
     generatedTokens: generated,
