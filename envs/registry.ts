@@ -4,7 +4,7 @@
  */
 import { AlfworldEnv, AlfworldExpert, alfworldGenerator, alfworldTaskFromScene } from './alfworld';
 import { OrderEnforcing, TimeLimit } from './core/wrappers';
-import { ENV_NAMES, type EnvName, type ExpertPolicy, type TaskBase, type TaskGenerator, type TextEnv } from './core/types';
+import { ENV_NAMES, type EnvName, type Policy, type TaskBase, type TaskGenerator, type TextEnv } from './core/types';
 import { VirtualhomeEnv, VirtualhomeExpert, virtualhomeGenerator } from './virtualhome';
 import { WebshopEnv, WebshopExpert, webshopGenerator } from './webshop';
 
@@ -15,7 +15,7 @@ export interface EnvDefinition {
   generator: TaskGenerator;
   /** The bare environment, without wrappers. */
   createRaw(): TextEnv;
-  createExpert(): ExpertPolicy;
+  createExpert(): Policy;
   /** Builds a task from an explicit scene description (JSON), where the environment supports it. */
   taskFromScene?(scene: unknown): TaskBase;
 }

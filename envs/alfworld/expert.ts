@@ -17,7 +17,7 @@
  * "visit receptacles in listed order" baseline of environments.md 5.2.
  */
 import { formatTurn } from '../core/react';
-import type { ExpertPolicy, ResetInfo, StepInfo } from '../core/types';
+import type { Policy, ResetInfo, StepInfo } from '../core/types';
 import { APPLIANCE, LAMP_SURFACES, OPENABLE_TYPES, placementWeight, type LampType } from './catalogue';
 import { parseGoal, type GoalSpec } from './goals';
 import { isNothingHappens, observationBody, parseReceptacleView, parseTaskMessage } from './observation-parser';
@@ -48,7 +48,7 @@ function preposition(receptacle: string): string {
   return OPENABLE_TYPES.has(t) || t === 'sinkbasin' || t === 'bathtubbasin' || t === 'garbagecan' || t === 'laundryhamper' ? 'in' : 'on';
 }
 
-export class AlfworldExpert implements ExpertPolicy {
+export class AlfworldExpert implements Policy {
   private receptacles: string[] = [];
   private goal: GoalSpec | null = null;
   /** Contents last seen per receptacle (names with their types); absent = never seen inside. */

@@ -2,7 +2,7 @@
  * Plays the expert on a task directly against the world (no ReAct harness): the generator's
  * solvability check, and a cheap way to measure expert lengths.
  */
-import type { ExpertPolicy } from '../core/types';
+import type { Policy } from '../core/types';
 import { AlfworldExpert } from './expert';
 import type { AlfworldTask } from './task';
 import { AlfworldWorld } from './world';
@@ -16,7 +16,7 @@ export interface ExpertRun {
   actions: string[];
 }
 
-export function runPolicyOnWorld(task: AlfworldTask, policy: ExpertPolicy = new AlfworldExpert(), maxSteps = ALFWORLD_MAX_STEPS): ExpertRun {
+export function runPolicyOnWorld(task: AlfworldTask, policy: Policy = new AlfworldExpert(), maxSteps = ALFWORLD_MAX_STEPS): ExpertRun {
   const world = new AlfworldWorld(task);
   const first = world.taskMessage();
   policy.begin(first, { task, progress: world.progress() });

@@ -1,9 +1,7 @@
 import { TRAJECTORY_SCHEMA, type StepRecord, type Trajectory } from '../../common/trajectory';
 import { Rng } from './rng';
-import type { ExpertPolicy, ResetInfo, StepInfo, TaskBase, TextEnv } from './types';
+import type { Policy, ResetInfo, StepInfo, TaskBase, TextEnv } from './types';
 
-/** Anything that answers an observation with an agent turn. */
-export type Policy = ExpertPolicy;
 
 /**
  * A uniformly random policy over the currently executable actions: the "random valid"

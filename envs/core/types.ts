@@ -106,8 +106,8 @@ export interface TaskGenerator<TTask extends TaskBase = TaskBase> {
   task(split: Split, index: number): TTask;
 }
 
-/** An expert acts on what the agent observes, one ReAct turn at a time. */
-export interface ExpertPolicy {
+/** Anything that plays an environment one ReAct turn at a time, from what the agent observes (experts, baselines). */
+export interface Policy {
   /** Starts a new episode from the reset observation. */
   begin(observation: string, info: ResetInfo): void;
   /** The next agent turn, `Thought: …\nAction: …`. */

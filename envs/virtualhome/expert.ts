@@ -9,7 +9,7 @@
  */
 import { formatTurn } from '../core/react';
 import { hash32 } from '../core/rng';
-import type { ExpertPolicy, ResetInfo, StepInfo } from '../core/types';
+import type { Policy, ResetInfo, StepInfo } from '../core/types';
 import { spoken } from './catalogue';
 import { actionText, type Verb } from './grammar';
 import { readObservation, type SeenObservation } from './observation-parse';
@@ -264,7 +264,7 @@ export function renderMove(m: ExpertMove): string {
 }
 
 /** Acts only on the task's recipe (class names) and the observations it receives. */
-export class VirtualhomeExpert implements ExpertPolicy {
+export class VirtualhomeExpert implements Policy {
   private runner: RecipeRunner | null = null;
   private first = true;
 

@@ -14,7 +14,7 @@
  * The generator keeps only tasks this expert solves with reward 1 within 10 steps.
  */
 import { formatTurn } from '../core/react';
-import type { ExpertPolicy, ResetInfo, StepInfo } from '../core/types';
+import type { Policy, ResetInfo, StepInfo } from '../core/types';
 import { chooseOptions, parseInstruction, type OptionChoice, type ParsedInstruction } from './expert-knowledge';
 import { instructionOf, pageKind, parseItem, parseResults, stripObservationPrefix, subPageContent, type ResultItem } from './page-parse';
 import { indexOfTokens, phraseTokens } from './text';
@@ -52,7 +52,7 @@ interface ItemPlan {
   clicked: number;
 }
 
-export class WebshopExpert implements ExpertPolicy {
+export class WebshopExpert implements Policy {
   private parsed: ParsedInstruction | null = null;
   private steps = 0;
   private rejected = new Set<string>();

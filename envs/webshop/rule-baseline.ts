@@ -5,11 +5,11 @@
  * why it scores far below the expert (the paper's rule baseline: 9.6% success).
  */
 import { formatTurn } from '../core/react';
-import type { ExpertPolicy, ResetInfo, StepInfo } from '../core/types';
+import type { Policy, ResetInfo, StepInfo } from '../core/types';
 import { instructionOf, pageKind, parseItem, parseResults, stripObservationPrefix } from './page-parse';
 import { indexOfTokens, phraseTokens } from './text';
 
-export class WebshopRuleBaseline implements ExpertPolicy {
+export class WebshopRuleBaseline implements Policy {
   private instruction = '';
   private pending: string[] | null = null;
 

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import type { Command } from 'commander';
 import { INSTRUCTIONS } from '../../../envs/core/prompts';
-import type { ExpertPolicy, ResetInfo, StepInfo, TaskBase, TextEnv } from '../../../envs/core/types';
+import type { Policy, ResetInfo, StepInfo, TaskBase, TextEnv } from '../../../envs/core/types';
 import { ENVIRONMENTS, makeEnv } from '../../../envs/registry';
 import { parseEnv } from '../args';
 import { createOutput, type Output } from '../output';
@@ -31,7 +31,7 @@ export function agentTextFromInput(line: string): string {
 
 class Session {
   private env: TextEnv;
-  private expert: ExpertPolicy;
+  private expert: Policy;
   private seed: number;
   private lastObservation = '';
   private lastInfo: StepInfo | null = null;
