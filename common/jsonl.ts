@@ -1,5 +1,6 @@
 /**
- * JSON Lines encoding shared by every process. Reading tolerates a torn last line (a
+ * Plain JSON Lines for exports and imports (trajectories, SPA-RL data). Run logs use the CRC-checked
+ * engine/storage/append-log.ts instead. Reading tolerates a torn last line (a
  * crash mid-append) and reports how many lines it skipped instead of failing.
  */
 
