@@ -19,9 +19,9 @@ import { promises as fsp } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { Low } from 'lowdb';
 import { JSONFile } from 'lowdb/node';
-import { isRunId } from './run-id';
+import { isRunId } from '../../common/run-id';
 import { createRun, readRunMeta, readRunStatus, runPaths, writeRunStatus, type NewRun, type StatusPatch } from './run-folder';
-import { CATALOG_SCHEMA, CatalogSchema, firstIssue, TERMINAL_STATUSES, type CatalogData, type CatalogEntry } from './schema';
+import { CATALOG_SCHEMA, CatalogSchema, firstIssue, TERMINAL_STATUSES, type CatalogData, type CatalogEntry } from '../../common/run-schema';
 
 export interface CatalogLocation {
   /** The catalog file (workspacePaths(root).catalogFile). */
@@ -53,6 +53,7 @@ export async function catalogEntryFromFolder(runDir: string): Promise<CatalogEnt
     updatedAt: status.updatedAt,
     lineage: status.lineage,
     summary: status.summary,
+    ...(status.archived ? { archived: true } : {}),
   };
 }
 

@@ -6,6 +6,7 @@
  *   runs/<id>/metrics.jsonl       append-only, one checked record per line: {step, ...metrics, t}
  *   runs/<id>/trajectories.jsonl  append-only, checked Trajectory records (+ update)
  *   runs/<id>/log.txt             human-readable log, appended
+ *   runs/<id>/annotations.jsonl   append-only step annotations (latest per step wins)
  *   runs/<id>/checkpoints/        engine/checkpoint.ts folders (step-<n>/)
  *
  * Writers: main creates the folder; while a worker runs, it appends metrics/trajectories and
@@ -20,7 +21,7 @@ import type { z } from 'zod';
 import { AppendLog, readLog, type AppendLogOptions, type LogRead } from '../../engine/storage/append-log';
 import { fsyncDir, writeFileAtomic } from '../../engine/storage/durable';
 import type { EnvName } from '../../envs/core/types';
-import { isRunId, makeRunId, withSuffix } from './run-id';
+import { isRunId, makeRunId, withSuffix } from '../../common/run-id';
 import {
   firstIssue,
   MetricRecordSchema,
@@ -37,7 +38,7 @@ import {
   type RunStatusFile,
   type RunTrajectory,
   type Summary,
-} from './schema';
+} from '../../common/run-schema';
 
 export const RUN_FILES = {
   config: 'config.json',
@@ -45,6 +46,7 @@ export const RUN_FILES = {
   metrics: 'metrics.jsonl',
   trajectories: 'trajectories.jsonl',
   log: 'log.txt',
+  annotations: 'annotations.jsonl',
   checkpoints: 'checkpoints',
 } as const;
 
@@ -71,6 +73,7 @@ export function runPaths(runsDir: string, id: string): RunPaths {
     metrics: join(dir, RUN_FILES.metrics),
     trajectories: join(dir, RUN_FILES.trajectories),
     log: join(dir, RUN_FILES.log),
+    annotations: join(dir, RUN_FILES.annotations),
     checkpoints: join(dir, RUN_FILES.checkpoints),
   };
 }
@@ -180,6 +183,7 @@ export interface StatusPatch {
   backend?: string | null;
   step?: number | null;
   message?: string | null;
+  archived?: boolean;
   /** Merged into the current lineage. */
   lineage?: Lineage;
   /** Merged into the current summary; non-finite numbers become null. */

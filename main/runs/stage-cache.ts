@@ -18,7 +18,7 @@ import { promises as fsp } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { z } from 'zod';
 import { sha256Hex, writeFileAtomic } from '../../engine/storage/durable';
-import { firstIssue } from './schema';
+import { firstIssue } from '../../common/run-schema';
 
 export const STAGE_DONE = 'done.json';
 export const STAGE_INFO = 'stage.json';

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { TRAJECTORY_SCHEMA } from '../../../common/trajectory';
 import { encodeRecord } from '../../../engine/storage/append-log';
-import { isRunId, makeRunId, slug } from '../../../main/runs/run-id';
+import { isRunId, makeRunId, slug } from '../../../common/run-id';
 import {
   appendRunLog,
   createRun,
@@ -17,7 +17,7 @@ import {
   runPaths,
   writeRunStatus,
 } from '../../../main/runs/run-folder';
-import type { RunTrajectory } from '../../../main/runs/schema';
+import type { RunTrajectory } from '../../../common/run-schema';
 
 const roots: string[] = [];
 function tempDir(): string {

@@ -3,8 +3,8 @@
  * read, because these files outlive the code that wrote them and can be damaged).
  */
 import { z } from 'zod';
-import { ENV_NAMES } from '../../envs/core/types';
-import { TrajectorySchema } from '../../common/trajectory';
+import { ENV_NAMES } from '../envs/core/types';
+import { TrajectorySchema } from './trajectory';
 import { RUN_ID_PATTERN } from './run-id';
 
 export const RUN_SCHEMA = 'spa-studio/run@1' as const;
@@ -62,6 +62,8 @@ export const RunStatusFileSchema = z.object({
   message: z.string().nullable(),
   lineage: LineageSchema,
   summary: SummarySchema,
+  /** Hidden from the default run list (the folder stays). */
+  archived: z.boolean().optional(),
 });
 export type RunStatusFile = z.infer<typeof RunStatusFileSchema>;
 
@@ -80,6 +82,7 @@ export const CatalogEntrySchema = z.strictObject({
   updatedAt: IsoTime,
   lineage: LineageSchema,
   summary: SummarySchema,
+  archived: z.boolean().optional(),
 });
 export type CatalogEntry = z.infer<typeof CatalogEntrySchema>;
 
@@ -100,8 +103,30 @@ export type MetricRecord = { step: number; t: number } & Record<string, MetricVa
 /** One trajectories.jsonl record: a Trajectory, tagged with the update that produced or scored it. */
 export const RunTrajectorySchema = TrajectorySchema.extend({
   update: z.number().int().nonnegative().optional(),
+  /** Which stage wrote it: "explore", "train" (PPO/GRPO rollouts), "eval-seen", "eval-unseen", "import". */
+  stage: z.string().optional(),
 });
 export type RunTrajectory = z.infer<typeof RunTrajectorySchema>;
+
+export const ANNOTATION_LABELS = ['helps', 'neutral', 'hurts'] as const;
+export type AnnotationLabel = (typeof ANNOTATION_LABELS)[number];
+
+/**
+ * One annotations.jsonl record: a person's judgement of one step. The file is append-only;
+ * the latest record for (trajectoryId, step) wins, and `label: null` with no comment clears it.
+ */
+export const AnnotationSchema = z.strictObject({
+  trajectoryId: z.string().min(1).max(512),
+  /** Env step index (0-based); −1 is the "OK" acknowledgement turn. */
+  step: z.number().int().min(-1).max(10_000),
+  label: z.enum(ANNOTATION_LABELS).nullable(),
+  /** The annotator's corrected c_t, if they disagree with the estimator. */
+  correctedContribution: z.number().finite().min(-100).max(100).nullable(),
+  comment: z.string().max(10_000),
+  /** ISO time it was saved. */
+  at: IsoTime,
+});
+export type Annotation = z.infer<typeof AnnotationSchema>;
 
 /** zod's first issue as "at <path>: <message>". */
 export function firstIssue(error: z.ZodError): string {
