@@ -33,6 +33,12 @@ export const RunConfigSchema = z
     /** Compute backend preference; 'auto' walks the ladder tfjs-node-gpu → tfjs-node → wasm → cpu. */
     backend: z.enum(['auto', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu']),
     model: ModelConfigSchema,
+    prompt: z.object({
+      /** 'full' (the code's layout: instruction, "OK", ICL example, task) or 'compact' (task message only; CPU presets). */
+      layout: z.enum(['full', 'compact']),
+      /** Tokens an agent turn may generate (and the room kept free for it in every view). */
+      maxNewTokens: z.number().int().min(8).max(1024),
+    }),
     data: z.object({
       /** Training tasks with expert demonstrations (SFT data). */
       expertTasks: z.number().int().min(1),
@@ -73,7 +79,7 @@ export const RunConfigSchema = z
       /** 'online' (fresh rollouts each iteration, scored by the estimator; default) or 'offline' (the code: the stored exploration). */
       mode: z.enum(['online', 'offline']),
       iterations: z.number().int().min(0),
-      /** Trajectories per PPO batch. */
+      /** Trajectories per PPO batch (online: batchSize / grpo.groupSize tasks × groupSize rollouts). */
       batchSize: z.number().int().min(1),
       miniBatchSize: z.number().int().min(1),
       epochs: z.number().int().min(1),
@@ -98,6 +104,12 @@ export const RunConfigSchema = z
   .superRefine((c, ctx) => {
     if (c.model.dModel % c.model.nHeads !== 0) {
       ctx.addIssue({ code: 'custom', path: ['model', 'nHeads'], message: `dModel (${c.model.dModel}) must be divisible by nHeads (${c.model.nHeads})` });
+    }
+    if (c.prompt.maxNewTokens >= c.model.context / 2) {
+      ctx.addIssue({ code: 'custom', path: ['prompt', 'maxNewTokens'], message: `maxNewTokens (${c.prompt.maxNewTokens}) must be under half the context (${c.model.context})` });
+    }
+    if (c.ppo.batchSize % c.grpo.groupSize !== 0) {
+      ctx.addIssue({ code: 'custom', path: ['ppo', 'batchSize'], message: `batchSize (${c.ppo.batchSize}) must be a multiple of grpo.groupSize (${c.grpo.groupSize}): online batches are whole groups` });
     }
     if (c.ppo.miniBatchSize > c.ppo.batchSize) {
       ctx.addIssue({ code: 'custom', path: ['ppo', 'miniBatchSize'], message: `miniBatchSize (${c.ppo.miniBatchSize}) cannot exceed batchSize (${c.ppo.batchSize})` });

@@ -8,6 +8,7 @@ const valid: RunConfig = {
   seed: 1,
   backend: 'auto',
   model: { dModel: 64, nLayers: 2, nHeads: 4, dFF: 256, context: 512 },
+  prompt: { layout: 'compact', maxNewTokens: 48 },
   data: { expertTasks: 50, evalTasks: 20 },
   sft: { epochs: 2, lr: 1e-3, batchSize: 8 },
   explore: { tasks: 20, rolloutsPerTask: 4, temperature: 1 },

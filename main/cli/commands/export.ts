@@ -4,7 +4,7 @@ import writeFileAtomic from 'write-file-atomic';
 import type { Command } from 'commander';
 import type { Trajectory } from '../../../common/trajectory';
 import { toJsonl } from '../../../common/jsonl';
-import { expertTrajectories, toSftDataset } from '../../services/expert-data';
+import { expertTrajectories, toSftDataset } from '../../../envs/expert-data';
 import { parseCount, parseEnv, parseSplit } from '../args';
 import { createOutput } from '../output';
 

@@ -2,12 +2,12 @@
  * Expert demonstrations: the SFT data of the pipeline, as trajectories (JSONL) and in
  * the SPA-RL / ETO SFT format (a JSON array of {id, conversations}).
  */
-import type { Trajectory } from '../../common/trajectory';
-import { toSftRecord, type SftRecord } from '../../envs/core/conversation';
-import { rollout } from '../../envs/core/rollout';
-import { formatTaskId } from '../../envs/core/task-id';
-import type { EnvName, Split } from '../../envs/core/types';
-import { ENVIRONMENTS, makeEnv } from '../../envs/registry';
+import type { Trajectory } from '../common/trajectory';
+import { toSftRecord, type SftRecord } from './core/conversation';
+import { rollout } from './core/rollout';
+import { formatTaskId } from './core/task-id';
+import type { EnvName, Split } from './core/types';
+import { ENVIRONMENTS, makeEnv } from './registry';
 
 export interface ExpertDataRequest {
   env: EnvName;

@@ -1,0 +1,188 @@
+/**
+ * Presets: complete run configs by scale. Every method of a preset gets the same budget (data,
+ * model, SFT, RL iterations), so comparisons between methods are fair; methods differ only in
+ * their reward and update rule (method.ts).
+ *
+ *   smoke     seconds per stage: CI and "does it run" (numbers mean nothing)
+ *   quick     a few minutes on a 2-core CPU: a first look
+ *   standard  the reproduction preset (issue #5) on a 2-core CPU
+ *   paper     a GPU workstation: the code's layout (instruction + ICL), bigger model, more data
+ */
+import type { EnvName } from '../../envs/core/types';
+import { parseRunConfig, type Method, type Preset, type RunConfig } from '../../common/run-config';
+import { METHOD_DEFAULTS, PPO_DEFAULTS } from '../algo/flags';
+
+/** Rollouts per task in exploration (the code: ALFWorld 10, WebShop 5, VirtualHome 10), scaled per preset. */
+const EXPLORE_K: Record<EnvName, number> = { alfworld: 10, webshop: 5, virtualhome: 10 };
+
+interface Scale {
+  model: RunConfig['model'];
+  layout: RunConfig['prompt']['layout'];
+  maxNewTokens: number;
+  expertTasks: number;
+  evalTasks: number;
+  sftEpochs: number;
+  sftLr: number;
+  exploreTasks: number;
+  /** Fraction of the code's K. */
+  exploreKScale: number;
+  peEpochs: number;
+  ppoIterations: number;
+  ppoBatch: number;
+  ppoMiniBatch: number;
+  ppoEpochs: number;
+  ppoLr: number;
+  groupSize: number;
+}
+
+const SCALES: Record<Preset, Scale> = {
+  smoke: {
+    model: { dModel: 32, nLayers: 1, nHeads: 2, dFF: 64, context: 160 },
+    layout: 'compact',
+    maxNewTokens: 40,
+    expertTasks: 6,
+    evalTasks: 3,
+    sftEpochs: 1,
+    sftLr: 3e-3,
+    exploreTasks: 3,
+    exploreKScale: 0.2,
+    peEpochs: 1,
+    ppoIterations: 2,
+    ppoBatch: 4,
+    ppoMiniBatch: 4,
+    ppoEpochs: 1,
+    ppoLr: 1e-4,
+    groupSize: 2,
+  },
+  quick: {
+    model: { dModel: 64, nLayers: 2, nHeads: 4, dFF: 256, context: 256 },
+    layout: 'compact',
+    maxNewTokens: 48,
+    expertTasks: 60,
+    evalTasks: 20,
+    sftEpochs: 6,
+    sftLr: 2e-3,
+    exploreTasks: 16,
+    exploreKScale: 0.4,
+    peEpochs: 3,
+    ppoIterations: 6,
+    ppoBatch: 16,
+    ppoMiniBatch: 8,
+    ppoEpochs: 2,
+    ppoLr: 5e-5,
+    groupSize: 4,
+  },
+  standard: {
+    model: { dModel: 96, nLayers: 2, nHeads: 4, dFF: 384, context: 320 },
+    layout: 'compact',
+    maxNewTokens: 48,
+    expertTasks: 120,
+    evalTasks: 40,
+    sftEpochs: 8,
+    sftLr: 2e-3,
+    exploreTasks: 30,
+    exploreKScale: 0.4,
+    peEpochs: 4,
+    ppoIterations: 12,
+    ppoBatch: 16,
+    ppoMiniBatch: 8,
+    ppoEpochs: 2,
+    ppoLr: 3e-5,
+    groupSize: 4,
+  },
+  paper: {
+    model: { dModel: 512, nLayers: 8, nHeads: 8, dFF: 2048, context: 2048 },
+    layout: 'full',
+    maxNewTokens: 96,
+    expertTasks: 1000,
+    evalTasks: 200,
+    sftEpochs: 3,
+    sftLr: 5e-4,
+    exploreTasks: 500,
+    exploreKScale: 1,
+    peEpochs: 1,
+    ppoIterations: 100,
+    ppoBatch: 64,
+    ppoMiniBatch: 8,
+    ppoEpochs: 4,
+    ppoLr: PPO_DEFAULTS.learningRate * 10,
+    groupSize: 4,
+  },
+};
+
+/** The complete, validated config of `method` on `env` at `preset`. */
+export function defaultRunConfig(env: EnvName, method: Method, preset: Preset, seed = 0): RunConfig {
+  const s = SCALES[preset];
+  const alpha = method === 'spa-no-progress' ? 0 : METHOD_DEFAULTS.alpha;
+  const beta = method === 'spa-no-grounding' ? 0 : METHOD_DEFAULTS.beta;
+  return parseRunConfig({
+    env,
+    method,
+    preset,
+    seed,
+    backend: 'auto',
+    model: s.model,
+    prompt: { layout: s.layout, maxNewTokens: s.maxNewTokens },
+    data: { expertTasks: s.expertTasks, evalTasks: s.evalTasks },
+    sft: { epochs: s.sftEpochs, lr: s.sftLr, batchSize: 8 },
+    explore: { tasks: s.exploreTasks, rolloutsPerTask: Math.max(2, Math.round(EXPLORE_K[env] * s.exploreKScale)), temperature: 1 },
+    estimator: { epochs: s.peEpochs, lr: s.sftLr / 2, batchSize: 16 },
+    reward: {
+      alpha,
+      beta,
+      stepValueSource: method === 'spa-loo' ? 'looNormalisedFinal' : METHOD_DEFAULTS.stepValueSource,
+      stepRewardMultiplier: METHOD_DEFAULTS.stepRewardMultiplier,
+      includeAckStep: METHOD_DEFAULTS.includeAckStep,
+    },
+    ppo: {
+      mode: 'online',
+      iterations: s.ppoIterations,
+      batchSize: s.ppoBatch,
+      miniBatchSize: s.ppoMiniBatch,
+      epochs: s.ppoEpochs,
+      lr: s.ppoLr,
+      clip: PPO_DEFAULTS.clip,
+      clipValue: PPO_DEFAULTS.clipValue,
+      vfCoef: PPO_DEFAULTS.vfCoef,
+      gamma: PPO_DEFAULTS.gamma,
+      lambda: PPO_DEFAULTS.lam,
+      gaeGranularity: METHOD_DEFAULTS.gaeGranularity,
+      // Small models drift fast; the adaptive controller starts from the StepTool β₀ and
+      // targets a per-sequence KL scaled to our shorter turns.
+      klInit: PPO_DEFAULTS.initKlCoef,
+      klTarget: preset === 'paper' ? PPO_DEFAULTS.klTarget : 1,
+      klHorizon: PPO_DEFAULTS.klHorizon,
+      adaptiveKl: true,
+    },
+    grpo: { groupSize: s.groupSize },
+  });
+}
+
+/** Measured training throughput (tokens/s) of the benchmark model per backend; see engine/README.md. */
+const TRAIN_TOKENS_PER_SECOND: Record<string, number> = { wasm: 2500, cpu: 300, tensorflow: 20000, 'tensorflow-gpu': 200000 };
+const BENCH_PARAMS = 128 * 128 * 12 * 2;
+
+/**
+ * A rough wall-time estimate: tokens each stage pushes through the model, over the measured
+ * throughput of this backend scaled by model size. Generation is counted at a tenth of the
+ * training rate (one token per forward pass, cached). Good to a factor of about two.
+ */
+export function estimateRunSeconds(c: RunConfig, backendName: string): { seconds: number | null; note: string } {
+  const rate = TRAIN_TOKENS_PER_SECOND[backendName];
+  if (!rate) return { seconds: null, note: `no throughput measured for backend "${backendName}"` };
+  const params = c.model.dModel * c.model.dModel * 12 * c.model.nLayers;
+  const speed = rate * Math.min(4, BENCH_PARAMS / params);
+  const episode = Math.min(c.model.context, 400); // tokens per training sequence, about
+  const turns = 8;
+  const needsExplore = ['rft', 'spa', 'spa-no-grounding'].includes(c.method) || c.ppo.mode === 'offline';
+  const train =
+    c.data.expertTasks * c.sft.epochs * episode +
+    (needsExplore ? c.explore.tasks * c.explore.rolloutsPerTask * episode * (1 + c.estimator.epochs * 2) : 0) +
+    (['sft', 'rft'].includes(c.method) ? 0 : c.ppo.iterations * c.ppo.batchSize * episode * (2 + c.ppo.epochs * 3));
+  const generated =
+    (needsExplore ? c.explore.tasks * c.explore.rolloutsPerTask : 0) * turns * c.prompt.maxNewTokens +
+    (['sft', 'rft'].includes(c.method) ? 0 : c.ppo.iterations * c.ppo.batchSize * turns * c.prompt.maxNewTokens) +
+    2 * c.data.evalTasks * turns * c.prompt.maxNewTokens;
+  const seconds = train / speed + generated / (speed / 10) + 10;
+  return { seconds: Math.round(seconds), note: `rough estimate for ${backendName} (±2×): ${Math.round(train / 1000)}k training tokens, ${Math.round(generated / 1000)}k generated` };
+}
