@@ -103,17 +103,22 @@ export interface PeTrainOptions {
   /** Trajectories per update (the code: 16). */
   batchSize: number;
   seed: number;
+  /** Continue with this optimizer (kept alive; resume restores its state). Default: a new Adam, disposed at the end. */
+  optimizer?: tf.Optimizer;
+  /** First epoch to run (resume); epochs before it are skipped. */
+  firstEpoch?: number;
   onUpdate?: (update: number, epoch: number, loss: number) => void;
 }
 
 /** Trains the estimator in place with MSE(Σ_t c_t, R); returns each epoch's mean loss. */
 export function trainProgressEstimator(pe: ProgressEstimator, tok: Tokenizer, samples: readonly PeSample[], opts: PeTrainOptions): number[] {
-  const optimizer: tf.Optimizer = tf.train.adam(opts.lr); // typed as the base class: it takes gradient maps
+  const optimizer: tf.Optimizer = opts.optimizer ?? tf.train.adam(opts.lr); // typed as the base class: it takes gradient maps
   const vars = pe.trainableVariables();
   const losses: number[] = [];
-  let update = 0;
+  const first = opts.firstEpoch ?? 0;
+  let update = first * Math.ceil(samples.length / opts.batchSize);
   try {
-    for (let epoch = 0; epoch < opts.epochs; epoch++) {
+    for (let epoch = first; epoch < opts.epochs; epoch++) {
       const order = new Rng(`pe#${opts.seed}#${epoch}`).shuffle(samples.map((_, i) => i));
       let sum = 0;
       let batches = 0;
@@ -133,7 +138,7 @@ export function trainProgressEstimator(pe: ProgressEstimator, tok: Tokenizer, sa
       losses.push(sum / Math.max(batches, 1));
     }
   } finally {
-    optimizer.dispose();
+    if (!opts.optimizer) optimizer.dispose();
   }
   return losses;
 }

@@ -46,6 +46,8 @@ export interface OpenLogOptions {
   /** Resuming from the checkpoint of this step/update: later records are dropped first. */
   resumeFrom?: number;
   fsyncIntervalMs?: number;
+  /** Another file in the folder (a stage's local copy); default the run's own. */
+  fileName?: string;
 }
 
 function appendOptions<T>(opts: OpenLogOptions, position: (r: T) => number | undefined): AppendLogOptions<T> {
@@ -56,10 +58,10 @@ function appendOptions<T>(opts: OpenLogOptions, position: (r: T) => number | und
 }
 
 export function openMetricsLog(runDir: string, opts: OpenLogOptions = {}): MetricsLog {
-  return new MetricsLog(AppendLog.open<MetricRecord>(join(runDir, RUN_FILES.metrics), appendOptions<MetricRecord>(opts, (r) => r.step)));
+  return new MetricsLog(AppendLog.open<MetricRecord>(join(runDir, opts.fileName ?? RUN_FILES.metrics), appendOptions<MetricRecord>(opts, (r) => r.step)));
 }
 
 export function openTrajectoryLog(runDir: string, opts: OpenLogOptions = {}): AppendLog<RunTrajectory> {
-  return AppendLog.open<RunTrajectory>(join(runDir, RUN_FILES.trajectories), appendOptions<RunTrajectory>(opts, (r) => r.update));
+  return AppendLog.open<RunTrajectory>(join(runDir, opts.fileName ?? RUN_FILES.trajectories), appendOptions<RunTrajectory>(opts, (r) => r.update));
 }
 

@@ -9,6 +9,7 @@ import { registerBench } from './commands/bench';
 import { registerEnvs } from './commands/envs';
 import { registerExport } from './commands/export';
 import { registerPlay } from './commands/play';
+import { registerRun } from './commands/run';
 import { registerStudio } from './commands/studio';
 
 export function buildProgram(): Command {
@@ -19,6 +20,7 @@ export function buildProgram(): Command {
     .exitOverride();
   registerEnvs(program);
   registerPlay(program);
+  registerRun(program);
   registerBench(program);
   registerExport(program);
   registerStudio(program);

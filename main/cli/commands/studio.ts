@@ -1,31 +1,68 @@
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
-import { ENVIRONMENTS } from '../../../envs/registry';
-import { createOutput } from '../output';
+import { defaultDataDir } from '../../data-dir';
+import { builtRendererDir, ELECTRON_MAIN, electronBinary, packageBin, REPO_ROOT } from '../../server/app-paths';
+import { parseCount } from '../args';
+import { createOutput, type Output } from '../output';
 
-/**
- * `spa studio` is what `npm start` runs. The desktop window and browser mode are built in
- * the studio issue (#4); until they land this says so plainly and shows what works today,
- * rather than pretending to open a window.
- */
+interface StudioOptions {
+  port: string;
+  dataDir?: string;
+  open: boolean;
+  browser?: boolean;
+  json?: boolean;
+}
+
+export const NO_ELECTRON_LINE = 'No Electron binary is installed (it cannot be downloaded on this machine); opening the studio in browser mode instead';
+
+/** Runs a build tool with its output on stderr (stdout stays clean for --json). */
+function build(out: Output, what: string, bin: string | null, args: string[]): boolean {
+  if (!bin) {
+    out.say(`Cannot build ${what}: its build tool is not installed (npm install).`);
+    return false;
+  }
+  process.stderr.write(`Building ${what}…\n`);
+  const r = spawnSync(process.execPath, [bin, ...args], { cwd: REPO_ROOT, stdio: ['ignore', process.stderr, process.stderr] });
+  if (r.status !== 0) out.say(`Building ${what} failed (exit ${r.status ?? r.signal}).`);
+  return r.status === 0;
+}
+
+/** The desktop app: build out/ if needed, then run Electron on it and wait for it to quit. */
+async function runElectron(exe: string, dataDir: string, out: Output): Promise<void> {
+  if (!existsSync(ELECTRON_MAIN) && !build(out, 'the desktop app', packageBin('electron-vite', 'electron-vite'), ['build'])) {
+    throw new Error('the desktop app could not be built; try `spa serve` for browser mode');
+  }
+  const env = { ...process.env, SPA_STUDIO_DATA: dataDir };
+  delete env.ELECTRON_RUN_AS_NODE; // set, it would make Electron a plain Node and ignore the app
+  out.record('electron', { exe, main: ELECTRON_MAIN }, () => 'Opening the SPA Studio window…');
+  const code = await new Promise<number | null>((resolve, reject) => {
+    const child = spawn(exe, [ELECTRON_MAIN], { stdio: 'inherit', env });
+    child.once('error', reject);
+    child.once('exit', (c) => resolve(c));
+  });
+  if (code) process.exitCode = code;
+}
+
+/** `spa studio` (npm start): the desktop window where Electron is installed, else browser mode. */
 export function registerStudio(program: Command): void {
   program
     .command('studio')
-    .description('Start SPA Studio (desktop window, or browser mode where no Electron binary is installed)')
+    .description('Start SPA Studio: the desktop window, or browser mode where no Electron binary is installed')
+    .option('--browser', 'browser mode even where Electron is installed')
+    .option('--port <n>', 'browser mode: port (0 = any free port)', '0')
+    .option('--data-dir <dir>', 'data folder (default: $SPA_STUDIO_DATA or ~/.spa-studio)')
+    .option('--no-open', 'browser mode: do not open a browser')
     .option('--json', 'one JSON object per line')
-    .action((opts: { json?: boolean }) => {
+    .action(async (opts: StudioOptions) => {
       const out = createOutput(!!opts.json);
-      const envs = Object.values(ENVIRONMENTS).map((d) => ({ name: d.name, title: d.title, version: d.generator.version, sizes: d.generator.sizes }));
-      out.record('studio', { available: false, reason: 'the studio window and browser mode are not built yet (issue #4)', envs }, () =>
-        [
-          'SPA Studio — environments are installed and ready:',
-          ...envs.map((e) => `  ${e.name.padEnd(12)} ${e.title} (generator v${e.version}; train ${e.sizes.train}, seen ${e.sizes.seen}, unseen ${e.sizes.unseen})`),
-          '',
-          'The studio window and browser mode are not built yet (issue #4). What works today:',
-          '  npx spa play alfworld          play an environment in the terminal, as the agent sees it',
-          '  npx spa envs check             expert and random-valid figures, computed live',
-          '  npx spa bench envs             environment speed',
-          '  npx spa expert --env webshop --out data/webshop_sft.json   expert data in SPA-RL SFT format',
-        ].join('\n'),
-      );
+      const dataDir = opts.dataDir ? defaultDataDir({ SPA_STUDIO_DATA: opts.dataDir }) : defaultDataDir();
+      const port = parseCount('port', opts.port, 0);
+      const exe = opts.browser ? null : electronBinary();
+      if (exe) return runElectron(exe, dataDir, out);
+      if (!opts.browser) out.record('notice', { message: NO_ELECTRON_LINE }, () => NO_ELECTRON_LINE);
+      if (!builtRendererDir()) build(out, 'the studio interface', packageBin('vite', 'vite'), ['build', '-c', 'renderer/vite.config.ts']);
+      const { runBrowserMode } = await import('../../server/browser-mode');
+      await runBrowserMode({ dataDir, port, open: opts.open, out });
     });
 }

@@ -1,0 +1,43 @@
+/**
+ * Stage "explore" (method doc §3.2): the SFT policy plays K rollouts of each exploration task
+ * at temperature 1; successes and failures are all kept (the estimator needs both). Rollout k
+ * of every task is played as one batch, and the stage resumes at the first k not yet written.
+ */
+import type { RunTrajectory } from '../../../common/run-schema';
+import { playTasks } from '../evaluate';
+import { join } from 'node:path';
+import { loadModel, readRecords, releaseModel, rolloutMetrics, taskIds } from './shared';
+import { STAGE_METRICS, type StageIo } from './stage-io';
+
+export async function runExploreStage(io: StageIo): Promise<void> {
+  const c = io.job.config;
+  const policy = await loadModel(io.job.inputs.sft as string);
+  const K = c.explore.rolloutsPerTask;
+  // Each k is its own update, so a resume drops a half-written k and replays it exactly. A k is
+  // done once its metric record (written after its trajectories) is in the stage's log.
+  const done = new Set(readRecords<{ step: number }>(join(io.job.outDir, STAGE_METRICS)).map((r) => r.step));
+  let firstK = 0;
+  while (done.has(firstK + 1)) firstK++;
+  io.begin(firstK);
+  const tasks = taskIds(c.env, 'train', c.explore.tasks);
+  const all: RunTrajectory[] = [];
+  try {
+    for (let k = firstK; k < K && !io.cancelled; k++) {
+      const trajs = playTasks(policy.model, policy.tok, c.env, tasks, {
+        layout: c.prompt.layout,
+        maxNewTokens: c.prompt.maxNewTokens,
+        greedy: false,
+        temperature: c.explore.temperature,
+        seed: c.seed * 1000 + k,
+        policyName: `explore-k${k}`,
+      }).map((t) => ({ ...t, id: `${t.taskId}#explore#k${k}` }));
+      all.push(...trajs);
+      io.trajectories(k + 1, 'explore', trajs);
+      io.metric(k + 1, rolloutMetrics(trajs, 'explore'));
+      io.progress(k + 1, K);
+    }
+    io.log(`explored ${tasks.length} tasks × ${K} rollouts (${all.filter((t) => t.success).length}/${all.length} successful in this attempt)`);
+  } finally {
+    releaseModel(policy);
+  }
+}

@@ -1,0 +1,53 @@
+/**
+ * Child-process entry point: runs one pipeline stage for the supervisor. It waits for a
+ * `start` message, picks the compute backend, runs the stage and reports through typed
+ * messages (common/worker-protocol.ts). Exit code 0 after `done`, 1 after `error`; a
+ * `cancel` stops the stage at its next checkpoint boundary.
+ * Start with: fork('engine/worker/stage-worker.ts', { execArgv: ['--import', 'tsx'] }).
+ */
+import { ParentMessageSchema, type WorkerMessage } from '../../common/worker-protocol';
+import { initBackend } from '../backend';
+import { CACHED_STAGES, runStage } from '../pipeline/stages';
+import { StageIo } from '../pipeline/stages/stage-io';
+
+function send(m: WorkerMessage): void {
+  if (process.send && process.connected) process.send(m);
+}
+
+let io: StageIo | null = null;
+
+async function run(job: Parameters<typeof ParentMessageSchema.parse>[0]): Promise<void> {
+  const msg = ParentMessageSchema.parse(job);
+  if (msg.type === 'cancel') {
+    io?.requestCancel();
+    return;
+  }
+  const backend = await initBackend(msg.job.config.backend);
+  send({ type: 'ready', backend: { name: backend.backend, reason: backend.reason } });
+  io = new StageIo(msg.job, send, CACHED_STAGES.has(msg.job.stage));
+  try {
+    const summary = await runStage(io);
+    io.close();
+    send({ type: 'done', lastStep: io.lastWrittenStep, summary: io.cancelled ? { cancelled: true } : summary });
+    process.disconnect?.();
+    process.exitCode = 0;
+  } catch (e) {
+    io.close();
+    const err = e as Error;
+    send({ type: 'error', message: err.message, stack: err.stack });
+    process.exitCode = 1;
+    process.disconnect?.();
+  }
+}
+
+process.on('message', (m) => {
+  run(m).catch((e: Error) => {
+    send({ type: 'error', message: `worker: ${e.message}`, stack: e.stack });
+    process.exitCode = 1;
+    process.disconnect?.();
+  });
+});
+// The parent died: nothing will read our messages; stop (the stage resumes from its checkpoint).
+process.on('disconnect', () => {
+  if (process.exitCode === undefined) process.exit(3);
+});

@@ -1,0 +1,56 @@
+/**
+ * Which stages a method runs, what each reads, and the slice of the config its cached output
+ * depends on (the stage-cache key). Methods of the same environment and seed share the data,
+ * SFT, exploration and estimator stages, so a grid of methods trains one SFT model.
+ *
+ *   sft               data → sft → eval
+ *   rft               data → sft → explore → rft → eval
+ *   ppo, grpo         data → sft → rl → eval                 (+ explore when offline)
+ *   spa-loo/-no-progress  same as ppo
+ *   spa, spa-no-grounding data → sft → explore → estimator → rl → eval
+ */
+import type { RunConfig } from '../../common/run-config';
+import type { StageName } from '../../common/worker-protocol';
+
+/** Bump when a stage's code changes what it produces, so old cache entries are not reused. */
+export const STAGE_CODE_VERSION = 1;
+
+export interface PlannedStage {
+  stage: StageName;
+  /** In the shared stage cache (key from slice + input keys) or in the run folder. */
+  cached: boolean;
+  slice: unknown;
+  /** Stages whose outputs it reads, by the name the stage uses for them. */
+  inputs: Record<string, StageName>;
+}
+
+const needsEstimator = (m: RunConfig['method']) => m === 'spa' || m === 'spa-no-grounding';
+
+export function planStages(c: RunConfig): PlannedStage[] {
+  const v = STAGE_CODE_VERSION;
+  const view = { prompt: c.prompt, includeAckStep: c.reward.includeAckStep };
+  const stages: PlannedStage[] = [
+    { stage: 'data', cached: true, slice: { v, env: c.env, expertTasks: c.data.expertTasks }, inputs: {} },
+    { stage: 'sft', cached: true, slice: { v, model: c.model, sft: c.sft, seed: c.seed, prompt: c.prompt }, inputs: { data: 'data' } },
+  ];
+  const explore = c.method === 'rft' || needsEstimator(c.method) || (c.ppo.mode === 'offline' && c.method !== 'sft');
+  if (explore) stages.push({ stage: 'explore', cached: true, slice: { v, explore: c.explore, seed: c.seed, tasks: c.explore.tasks }, inputs: { sft: 'sft' } });
+  if (needsEstimator(c.method)) {
+    stages.push({ stage: 'estimator', cached: true, slice: { v, estimator: c.estimator, seed: c.seed, view }, inputs: { sft: 'sft', explore: 'explore' } });
+  }
+  let policy: StageName = 'sft';
+  if (c.method === 'rft') {
+    stages.push({ stage: 'rft', cached: false, slice: null, inputs: { data: 'data', sft: 'sft', explore: 'explore' } });
+    policy = 'rft';
+  } else if (c.method !== 'sft') {
+    const inputs: Record<string, StageName> = { sft: 'sft' };
+    if (explore) inputs.explore = 'explore';
+    if (needsEstimator(c.method)) inputs.estimator = 'estimator';
+    stages.push({ stage: 'rl', cached: false, slice: null, inputs });
+    policy = 'rl';
+  }
+  const evalInputs: Record<string, StageName> = { policy };
+  if (needsEstimator(c.method)) evalInputs.estimator = 'estimator';
+  stages.push({ stage: 'eval', cached: false, slice: null, inputs: evalInputs });
+  return stages;
+}

@@ -1,0 +1,81 @@
+/**
+ * Starts a stage worker as a child process and turns its life into a promise: resolves on
+ * `done`, rejects with the worker's own error message, or with how it died (signal, exit code)
+ * when it vanished without one. Messages are validated; a malformed one is reported, not trusted.
+ */
+import { fork, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { WorkerMessageSchema, type StageJob, type WorkerMessage } from '../../common/worker-protocol';
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+/** The worker entry: the built JS when present (packaged app), else the TypeScript through tsx. */
+export function workerEntry(): { file: string; execArgv: string[] } {
+  const built = join(ROOT, 'out', 'worker', 'stage-worker.js');
+  if (existsSync(built) && process.env.SPA_WORKER_TS !== '1') return { file: built, execArgv: [] };
+  return { file: join(ROOT, 'engine', 'worker', 'stage-worker.ts'), execArgv: ['--import', 'tsx'] };
+}
+
+export class StageFailed extends Error {
+  constructor(
+    message: string,
+    /** 'failed': the stage threw (bad config, bad data); 'crashed': the process died. */
+    readonly kind: 'failed' | 'crashed',
+  ) {
+    super(message);
+  }
+}
+
+export interface WorkerHandle {
+  child: ChildProcess;
+  result: Promise<{ lastStep: number; summary: Record<string, unknown> }>;
+}
+
+export function startWorker(job: StageJob, onMessage: (m: WorkerMessage) => void, env: NodeJS.ProcessEnv = process.env): WorkerHandle {
+  const entry = workerEntry();
+  const child = fork(entry.file, [], { execArgv: entry.execArgv, stdio: ['ignore', 'inherit', 'pipe', 'ipc'], env });
+  let stderr = '';
+  child.stderr?.on('data', (d: Buffer) => {
+    stderr = (stderr + d.toString()).slice(-4000);
+  });
+  const result = new Promise<{ lastStep: number; summary: Record<string, unknown> }>((resolve, reject) => {
+    let settled = false;
+    let done: { lastStep: number; summary: Record<string, unknown> } | null = null;
+    let error: string | null = null;
+    child.on('message', (raw) => {
+      const parsed = WorkerMessageSchema.safeParse(raw);
+      if (!parsed.success) {
+        onMessage({ type: 'log', message: `worker sent a malformed message (ignored): ${JSON.stringify(raw).slice(0, 200)}` });
+        return;
+      }
+      const m = parsed.data;
+      if (m.type === 'done') {
+        done = { lastStep: m.lastStep, summary: m.summary };
+        // Its work is saved; a worker that lingers (a stuck handle) must not hold the run.
+        setTimeout(() => child.kill('SIGKILL'), 5000).unref();
+      }
+      if (m.type === 'error') error = m.message;
+      onMessage(m);
+    });
+    child.on('error', (e) => {
+      if (settled) return;
+      settled = true;
+      reject(new StageFailed(`could not start the ${job.stage} worker: ${e.message}`, 'crashed'));
+    });
+    child.on('exit', (code, signal) => {
+      if (settled) return;
+      settled = true;
+      if (done) resolve(done);
+      else if (error) reject(new StageFailed(error, 'failed'));
+      else {
+        const how = signal ? `was killed (${signal})` : `exited with code ${code}`;
+        const tail = stderr.trim().split('\n').slice(-3).join(' | ');
+        reject(new StageFailed(`the ${job.stage} worker ${how}${tail ? `: ${tail}` : ''}`, 'crashed'));
+      }
+    });
+  });
+  child.send({ type: 'start', job });
+  return { child, result };
+}

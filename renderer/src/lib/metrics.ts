@@ -1,0 +1,189 @@
+/**
+ * A run's metric records kept column-wise, appended as the run tails in. Charts ask for one
+ * key's series on one x-axis; that costs O(points of that key), never a scan of every record,
+ * so runs with a million updates stay responsive.
+ */
+import { emaSmooth } from './smoothing';
+import { lttbIndices } from './decimate';
+
+export type XAxis = 'step' | 'global_step' | 't';
+
+export const X_AXES: { value: XAxis; label: string }[] = [
+  { value: 'step', label: 'update' },
+  { value: 'global_step', label: 'environment steps' },
+  { value: 't', label: 'wall time (min)' },
+];
+
+/** Keys that are coordinates or bookkeeping, not metrics. */
+const NOT_METRICS = new Set(['step', 't', 'crc', 'stage']);
+
+export interface Point {
+  x: number;
+  y: number;
+  /** The update (metrics `step`) this point belongs to: what a click opens in Replay. */
+  step: number;
+}
+
+interface Column {
+  rows: number[];
+  values: number[];
+}
+
+export class MetricTable {
+  readonly steps: number[] = [];
+  /** Wall time in minutes since the run's first record. */
+  readonly minutes: number[] = [];
+  /** Environment steps so far, carried forward over records that do not report it (SFT, eval). */
+  readonly envSteps: number[] = [];
+  readonly columns = new Map<string, Column>();
+  private t0: number | null = null;
+  private lastEnvSteps = 0;
+  /** Bumped on every append: a cheap "did anything change" for reactive consumers. */
+  version = 0;
+
+  get length(): number {
+    return this.steps.length;
+  }
+
+  append(records: readonly Record<string, unknown>[]): void {
+    for (const rec of records) {
+      const step = typeof rec.step === 'number' ? rec.step : this.steps.length;
+      const t = typeof rec.t === 'number' ? rec.t : Date.now();
+      if (this.t0 === null) this.t0 = t;
+      const gs = rec.global_step;
+      if (typeof gs === 'number' && Number.isFinite(gs)) this.lastEnvSteps = gs;
+      const row = this.steps.length;
+      this.steps.push(step);
+      this.minutes.push((t - this.t0) / 60_000);
+      this.envSteps.push(this.lastEnvSteps);
+      for (const key in rec) {
+        if (NOT_METRICS.has(key)) continue;
+        const v = rec[key];
+        // null is how the writer records NaN/Infinity: keep it as a gap, not a zero.
+        if (typeof v !== 'number' && v !== null) continue;
+        let col = this.columns.get(key);
+        if (!col) {
+          col = { rows: [], values: [] };
+          this.columns.set(key, col);
+        }
+        col.rows.push(row);
+        col.values.push(typeof v === 'number' ? v : NaN);
+      }
+    }
+    this.version++;
+  }
+
+  keys(): string[] {
+    return [...this.columns.keys()];
+  }
+
+  xColumn(axis: XAxis): number[] {
+    return axis === 'step' ? this.steps : axis === 't' ? this.minutes : this.envSteps;
+  }
+
+  /** Raw and smoothed series of one key, decimated to about `maxPoints`. */
+  series(key: string, axis: XAxis, smoothing: number, maxPoints = 4000): { raw: Point[]; smooth: Point[] | null; last: number | null } {
+    const col = this.columns.get(key);
+    if (!col || col.rows.length === 0) return { raw: [], smooth: null, last: null };
+    const xcol = this.xColumn(axis);
+    const n = col.rows.length;
+    const xs = new Float64Array(n);
+    const stepsOf = new Float64Array(n);
+    for (let i = 0; i < n; i++) {
+      const row = col.rows[i]!;
+      xs[i] = xcol[row]!;
+      stepsOf[i] = this.steps[row]!;
+    }
+    const ys = col.values;
+    const smoothed = smoothing > 0 ? emaSmooth(ys, smoothing) : null;
+    // Raw and smoothed lines are decimated each on its own shape (spikes stay in the faint raw line).
+    const pick = (values: ArrayLike<number>): Point[] =>
+      lttbIndices(xs, values, maxPoints).map((i) => ({ x: xs[i]!, y: values[i]!, step: stepsOf[i]! }));
+    const raw = pick(ys);
+    const smooth = smoothed ? pick(smoothed) : null;
+    let last: number | null = null;
+    for (let i = n - 1; i >= 0; i--) {
+      if (Number.isFinite(ys[i]!)) {
+        last = ys[i]!;
+        break;
+      }
+    }
+    return { raw, smooth, last };
+  }
+}
+
+export interface Section {
+  id: string;
+  title: string;
+  keys: string[];
+}
+
+const SECTION_RULES: { id: string; title: string; match: (k: string) => boolean }[] = [
+  { id: 'reward', title: 'Reward & success', match: (k) => ['charts/episodic_return', 'charts/success_rate', 'charts/grounding_accuracy'].includes(k) },
+  { id: 'eval', title: 'Evaluation', match: (k) => k.startsWith('eval/') },
+  { id: 'progress', title: 'Progress estimator', match: (k) => k.startsWith('progress/') },
+  { id: 'kl', title: 'KL', match: (k) => ['charts/kl_coef', 'charts/mean_kl', 'losses/approx_kl'].includes(k) },
+  { id: 'losses', title: 'Losses', match: (k) => k.startsWith('losses/') || k === 'sft/loss' || k.endsWith('/loss') },
+];
+
+/** Preferred order inside sections: the headline numbers first. */
+const KEY_ORDER = [
+  'charts/episodic_return',
+  'charts/success_rate',
+  'charts/grounding_accuracy',
+  'eval/success_rate',
+  'eval/avg_reward',
+  'eval/grounding_accuracy',
+  'eval/mean_steps',
+  'progress/mse',
+  'progress/oracle_corr',
+  'sft/loss',
+  'losses/policy_loss',
+  'losses/value_loss',
+];
+
+function keyRank(k: string): number {
+  const i = KEY_ORDER.indexOf(k);
+  return i < 0 ? KEY_ORDER.length : i;
+}
+
+/** Groups metric keys into the chart sections; anything unrecognised goes under "More". */
+export function sectionKeys(keys: Iterable<string>): Section[] {
+  const sections: Section[] = SECTION_RULES.map((r) => ({ id: r.id, title: r.title, keys: [] }));
+  const more: Section = { id: 'more', title: 'More', keys: [] };
+  for (const k of keys) {
+    const i = SECTION_RULES.findIndex((r) => r.match(k));
+    (i < 0 ? more : sections[i]!).keys.push(k);
+  }
+  for (const s of [...sections, more]) s.keys.sort((a, b) => keyRank(a) - keyRank(b) || a.localeCompare(b));
+  return [...sections, more].filter((s) => s.keys.length > 0);
+}
+
+const TITLES: Record<string, string> = {
+  'charts/episodic_return': 'Reward (episodic return)',
+  'charts/success_rate': 'Success rate',
+  'charts/grounding_accuracy': 'Grounding accuracy',
+  'charts/SPS': 'Steps per second',
+  'charts/kl_coef': 'KL coefficient',
+  'charts/mean_kl': 'Mean KL',
+  'losses/policy_loss': 'Policy loss',
+  'losses/value_loss': 'Value loss',
+  'losses/approx_kl': 'Approx. KL',
+  'losses/clipfrac': 'Clip fraction',
+  'losses/explained_variance': 'Explained variance',
+  'sft/loss': 'SFT loss',
+  'progress/mse': 'Progress estimator MSE',
+  'progress/oracle_corr': 'Correlation with oracle progress',
+  'eval/success_rate': 'Eval success rate',
+  'eval/grounding_accuracy': 'Eval grounding accuracy',
+  'eval/avg_reward': 'Eval average reward',
+  'eval/mean_steps': 'Eval mean steps',
+  global_step: 'Environment steps',
+};
+
+export function metricTitle(key: string): string {
+  if (TITLES[key]) return TITLES[key];
+  const m = /^(.*)_(seen|unseen)$/.exec(key);
+  if (m && TITLES[m[1]!]) return `${TITLES[m[1]!]} (${m[2]})`;
+  return key;
+}

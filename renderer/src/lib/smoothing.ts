@@ -1,0 +1,23 @@
+/**
+ * TensorBoard's scalar smoothing: an exponential moving average, debiased so the first points
+ * are not pulled towards zero. weight 0 = raw, 0.99 = very smooth. Non-finite values pass
+ * through unsmoothed and do not poison the average.
+ */
+export function emaSmooth(values: ArrayLike<number>, weight: number): Float64Array {
+  const out = new Float64Array(values.length);
+  const w = Math.min(Math.max(weight, 0), 0.999);
+  let last = 0;
+  let n = 0;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i]!;
+    if (!Number.isFinite(v)) {
+      out[i] = v;
+      continue;
+    }
+    last = last * w + (1 - w) * v;
+    n++;
+    const debias = w === 0 ? 1 : 1 - w ** n;
+    out[i] = last / debias;
+  }
+  return out;
+}
