@@ -10,6 +10,7 @@ import { registerEnvs } from './commands/envs';
 import { registerExport } from './commands/export';
 import { registerPlay } from './commands/play';
 import { registerRun } from './commands/run';
+import { registerServe } from './commands/serve';
 import { registerStudio } from './commands/studio';
 
 export function buildProgram(): Command {
@@ -24,6 +25,7 @@ export function buildProgram(): Command {
   registerBench(program);
   registerExport(program);
   registerStudio(program);
+  registerServe(program);
   return program;
 }
 

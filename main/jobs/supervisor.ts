@@ -23,6 +23,8 @@ export interface SupervisorOptions {
   cancelGraceMs?: number;
   /** Environment of the workers (tests set SPA_* variables). */
   workerEnv?: NodeJS.ProcessEnv;
+  /** Sees every worker as it starts (fault-injection tests kill them). */
+  onWorkerStart?: (job: StageJob, child: ChildProcess) => void;
 }
 
 interface ActiveRun {
@@ -116,6 +118,7 @@ export async function createSupervisor(opts: SupervisorOptions): Promise<Supervi
     const runStage = (job: StageJob, forward: (m: WorkerMessage) => void) => {
       const handle = startWorker(job, forward, opts.workerEnv);
       run.child = handle.child;
+      opts.onWorkerStart?.(job, handle.child);
       void setStatus(id, { message: `stage ${job.stage}` }).catch(() => undefined);
       return handle.result.finally(() => {
         run.child = null;

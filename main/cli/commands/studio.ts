@@ -33,7 +33,7 @@ async function runElectron(exe: string, dataDir: string, out: Output): Promise<v
   if (!existsSync(ELECTRON_MAIN) && !build(out, 'the desktop app', packageBin('electron-vite', 'electron-vite'), ['build'])) {
     throw new Error('the desktop app could not be built; try `spa serve` for browser mode');
   }
-  const env = { ...process.env, SPA_STUDIO_DATA: dataDir };
+  const env: NodeJS.ProcessEnv = { ...process.env, SPA_STUDIO_DATA: dataDir };
   delete env.ELECTRON_RUN_AS_NODE; // set, it would make Electron a plain Node and ignore the app
   out.record('electron', { exe, main: ELECTRON_MAIN }, () => 'Opening the SPA Studio window…');
   const code = await new Promise<number | null>((resolve, reject) => {

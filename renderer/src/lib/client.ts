@@ -4,13 +4,10 @@
  * fetch('/api/<channel>') + a WebSocket for events, authenticated with the launch token.
  */
 import type { ChannelName, Request, Response, StudioClient, StudioEvent } from '../../../common/ipc-contract';
+import type { SpaBridge } from '../../../preload/bridge';
 
 export type EventListener = (event: StudioEvent) => void;
 export type ConnectionState = 'connected' | 'connecting' | 'offline';
-
-export type StudioBridge = StudioClient & {
-  onEvent(listener: EventListener): () => void;
-};
 
 export interface Studio {
   api: StudioClient;
@@ -20,24 +17,20 @@ export interface Studio {
   mode: 'electron' | 'browser';
 }
 
-declare global {
-  interface Window {
-    spa?: StudioBridge;
-  }
-}
-
 /** Channels small enough to be sent with keepalive, so a save still lands while the page unloads. */
 const KEEPALIVE_CHANNELS = new Set<ChannelName>(['runs.annotate']);
 
 export function createStudio(): Studio {
-  if (window.spa) return electronStudio(window.spa);
+  // Optional here: browser mode has no preload (preload/api-types.ts declares it for Electron).
+  const bridge = (window as { spa?: SpaBridge }).spa;
+  if (bridge) return electronStudio(bridge);
   const token = new URLSearchParams(location.search).get('token') ?? '';
   // The token stays in memory only; drop it from the address bar so it is not bookmarked or shared.
   if (token && history.replaceState) history.replaceState(null, '', location.pathname + location.hash);
   return browserStudio(token);
 }
 
-function electronStudio(bridge: StudioBridge): Studio {
+function electronStudio(bridge: SpaBridge): Studio {
   return {
     api: bridge,
     onEvent: (listener) => bridge.onEvent(listener),
@@ -55,7 +48,8 @@ export function browserStudio(token: string, base = ''): Studio {
     try {
       res = await fetch(`${base}/api/${channel}`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', 'x-spa-token': token },
+        // Without a token (after a reload dropped it from the address) the HttpOnly cookie authenticates.
+        headers: token ? { 'content-type': 'application/json', 'x-spa-token': token } : { 'content-type': 'application/json' },
         body: JSON.stringify(request ?? {}),
         credentials: 'same-origin',
         keepalive: KEEPALIVE_CHANNELS.has(channel),
@@ -119,7 +113,7 @@ class EventStream {
     this.timer = null;
     const scheme = location.protocol === 'https:' ? 'wss:' : 'ws:';
     const url = this.path.startsWith('ws') ? this.path : `${scheme}//${location.host}${this.path}`;
-    const socket = new WebSocket(`${url}?token=${encodeURIComponent(this.token)}`);
+    const socket = new WebSocket(this.token ? `${url}?token=${encodeURIComponent(this.token)}` : url);
     this.socket = socket;
     socket.onopen = () => {
       this.retry = 0;
