@@ -10,11 +10,11 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { Rng } from '../../envs/core/rng';
-import { tokenGae } from '../algo/gae';
+import { spreadOverSegments, stepGae, tokenGae } from '../algo/gae';
 import type { KlController } from '../algo/kl-controller';
 import { explainedVariance, ppoLosses } from '../algo/losses';
-import { stepMultiplier, tokenRewards } from '../algo/token-rewards';
-import type { StepRewardMultiplier } from '../algo/flags';
+import { maskSegments, stepMultiplier, tokenRewards, type Segment } from '../algo/token-rewards';
+import type { GaeGranularity, StepRewardMultiplier } from '../algo/flags';
 import type { ScalarHead } from '../model/heads';
 import type { TransformerLM } from '../model/transformer';
 import type { Tokenizer } from '../tokenizer';
@@ -67,6 +67,8 @@ export interface PpoUpdateOptions {
   gamma: number;
   lambda: number;
   seed: number;
+  /** 'token' (the code: GAE over every position) or 'step' (GAE over agent steps; see stepAdvantages). Default 'token'. */
+  gaeGranularity?: GaeGranularity;
 }
 
 export interface PpoMetrics {
@@ -77,6 +79,30 @@ export interface PpoMetrics {
   'losses/explained_variance': number;
   'charts/kl_coef': number;
   'charts/mean_kl': number;
+}
+
+/**
+ * GAE over agent steps instead of tokens: step j's reward is its fused reward minus β·Σ kl over
+ * its action tokens, its value V(s_j) is read where the action starts, and the step's advantage
+ * and return apply to every token of its action. Observation tokens then do not decay credit.
+ */
+function stepAdvantages(klRows: number[][], klCoef: number, rows: readonly PpoRow[], values: number[][], maskRows: number[][], opts: PpoUpdateOptions) {
+  const segs = maskRows.map((m) => maskSegments(m));
+  const stepRewards = rows.map((row, b) => {
+    const s = segs[b] as Segment[];
+    if (s.length !== row.ends.length) throw new Error(`step GAE: row ${b} has ${s.length} action runs for ${row.ends.length} step ends`);
+    return s.map((seg, j) => {
+      let k = 0;
+      for (let p = seg.start; p <= seg.end; p++) k += (klRows[b] as number[])[p] as number;
+      return (row.endRewards[j] as number) - klCoef * k;
+    });
+  });
+  const stepValues = segs.map((s, b) => s.map((seg) => (values[b] as number[])[seg.start] as number));
+  const g = stepGae(stepRewards, stepValues, { gamma: opts.gamma, lam: opts.lambda, whiten: true });
+  return {
+    advantages: g.advantages.map((a, b) => spreadOverSegments(a, segs[b] as Segment[], (maskRows[b] as number[]).length)),
+    returns: g.returns.map((r, b) => spreadOverSegments(r, segs[b] as Segment[], (maskRows[b] as number[]).length)),
+  };
 }
 
 const rowsOf = (flat: ArrayLike<number>, B: number, L: number) => Array.from({ length: B }, (_, b) => Array.from(flat).slice(b * L, (b + 1) * L));
@@ -104,7 +130,10 @@ export function ppoUpdate(
   const maskRows = rowsOf(mask, B, L);
   const klRows = rowsOf(oldLp.map((lp, i) => lp - (refLp[i] as number)), B, L);
   const rewards = klRows.map((k, b) => tokenRewards({ kl: k, klCoef: kl.value, stepEnds: (rows[b] as PpoRow).ends, stepRewards: (rows[b] as PpoRow).endRewards, multiplier: 'none', mask: maskRows[b] }));
-  const gae = tokenGae(rewards, rowsOf(oldV, B, L), maskRows, { gamma: opts.gamma, lam: opts.lambda, whiten: true });
+  const gae =
+    opts.gaeGranularity === 'step'
+      ? stepAdvantages(klRows, kl.value, rows, rowsOf(oldV, B, L), maskRows, opts)
+      : tokenGae(rewards, rowsOf(oldV, B, L), maskRows, { gamma: opts.gamma, lam: opts.lambda, whiten: true });
   const advantages = Float32Array.from(gae.advantages.flat());
   const returns = Float32Array.from(gae.returns.flat());
 

@@ -33,9 +33,6 @@ interface RlState {
 
 export async function runRlStage(io: StageIo): Promise<void> {
   const c = io.job.config;
-  if (c.ppo.gaeGranularity === 'step' && c.method !== 'grpo') {
-    throw new Error('ppo.gaeGranularity "step" is not available yet; use "token" (the code\'s GAE)');
-  }
   const policyLoaded = await loadModel(io.job.inputs.sft as string);
   const reference = policyLoaded.model.clone();
   const policy = policyLoaded.model;
@@ -97,7 +94,7 @@ export async function runRlStage(io: StageIo): Promise<void> {
         const scored: ScoredBatch = offline?.scored(trajs) ?? stepRewardsFor(c, pe ? { estimator: pe, tok } : null, trajs);
         scoredTrajs = scored.trajectories;
         const rows = ppoRows(tok, scored, { ...view, multiplier: c.reward.stepRewardMultiplier });
-        losses = { ...ppoUpdate(policy, valueHead, reference, optimizer, kl, tok, rows, { epochs: c.ppo.epochs, miniBatchSize: c.ppo.miniBatchSize, clip: c.ppo.clip, clipValue: c.ppo.clipValue, vfCoef: c.ppo.vfCoef, gamma: c.ppo.gamma, lambda: c.ppo.lambda, seed: c.seed * 1000 + it }) };
+        losses = { ...ppoUpdate(policy, valueHead, reference, optimizer, kl, tok, rows, { epochs: c.ppo.epochs, miniBatchSize: c.ppo.miniBatchSize, clip: c.ppo.clip, clipValue: c.ppo.clipValue, vfCoef: c.ppo.vfCoef, gamma: c.ppo.gamma, lambda: c.ppo.lambda, seed: c.seed * 1000 + it, gaeGranularity: c.ppo.gaeGranularity }) };
         const sums = scored.stepRewards.map((r) => r.reduce((a, b) => a + b, 0));
         extra = { 'charts/fused_return': sums.reduce((a, b) => a + b, 0) / Math.max(sums.length, 1), ...(attributionMetrics(scoredTrajs) ?? {}) };
       }

@@ -54,7 +54,7 @@ beforeAll(async () => {
 });
 
 describe('PPO', () => {
-  it('raises the probability of the rewarded action on a toy task, without leaking tensors', () => {
+  it.each(['token', 'step'] as const)('raises the probability of the rewarded action on a toy task (%s-level GAE), without leaking tensors', (gaeGranularity) => {
     const config = { vocabSize: tok.vocabSize, dModel: 32, nLayers: 1, nHeads: 2, dFF: 64, context: 64 };
     const policy = new TransformerLM(config, { seed: 5 });
     trainSft(policy, tok, sftSequences(tok, batch, data), { epochs: 30, lr: 3e-3, batchSize: 16, seed: 0 });
@@ -68,11 +68,11 @@ describe('PPO', () => {
     const kl = new AdaptiveKLController(0.05, 6, 10000);
     const rows = ppoRows(tok, scoreAndFuse(null, tok, batch, data, { alpha: 1, beta: 0, stepValueSource: 'looNormalisedFinal' }), { ...data, multiplier: 'none' });
     expect(rows).toHaveLength(16);
-    ppoUpdate(policy, valueHead, reference, optimizer, kl, tok, rows, { epochs: 1, miniBatchSize: 4, clip: 0.2, clipValue: 0.2, vfCoef: 0.1, gamma: 0.99, lambda: 0.95, seed: 0 });
+    ppoUpdate(policy, valueHead, reference, optimizer, kl, tok, rows, { epochs: 1, miniBatchSize: 4, clip: 0.2, clipValue: 0.2, vfCoef: 0.1, gamma: 0.99, lambda: 0.95, seed: 0, gaeGranularity });
     const tensors = tf.memory().numTensors;
     let metrics;
     for (let it = 1; it < 8; it++) {
-      metrics = ppoUpdate(policy, valueHead, reference, optimizer, kl, tok, rows, { epochs: 4, miniBatchSize: 4, clip: 0.2, clipValue: 0.2, vfCoef: 0.1, gamma: 0.99, lambda: 0.95, seed: it });
+      metrics = ppoUpdate(policy, valueHead, reference, optimizer, kl, tok, rows, { epochs: 4, miniBatchSize: 4, clip: 0.2, clipValue: 0.2, vfCoef: 0.1, gamma: 0.99, lambda: 0.95, seed: it, gaeGranularity });
     }
     expect(tf.memory().numTensors).toBe(tensors);
     const after = pGood(policy);
