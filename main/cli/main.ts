@@ -9,6 +9,7 @@ import { registerBench } from './commands/bench';
 import { registerEnvs } from './commands/envs';
 import { registerExport } from './commands/export';
 import { registerPlay } from './commands/play';
+import { registerReproduce } from './commands/reproduce';
 import { registerRun } from './commands/run';
 import { registerServe } from './commands/serve';
 import { registerStudio } from './commands/studio';
@@ -22,6 +23,7 @@ export function buildProgram(): Command {
   registerEnvs(program);
   registerPlay(program);
   registerRun(program);
+  registerReproduce(program);
   registerBench(program);
   registerExport(program);
   registerStudio(program);

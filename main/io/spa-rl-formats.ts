@@ -13,6 +13,7 @@
  * task message where the environment writes it, and step rewards are 0 except the last.
  */
 import { z } from 'zod';
+import { parseGoal } from '../../envs/alfworld/goals';
 import { toChat, toSftRecord, type SftRecord } from '../../envs/core/conversation';
 import { ICL_EXAMPLES, INSTRUCTIONS, type ChatMessage } from '../../envs/core/prompts';
 import { HOUSEHOLD_FORMAT_ERROR, NOTHING_HAPPENS, parseTurn, WEBSHOP_FORMAT_ERROR } from '../../envs/core/react';
@@ -98,6 +99,8 @@ const VH_TASK = /The task is (.+?) \((.+)\)\.?\s*$/;
 export function taskDetails(env: EnvName, taskMessage: string): { goal: string; taskType: string | null } {
   const m = env === 'alfworld' ? ALFWORLD_GOAL.exec(taskMessage) : env === 'webshop' ? WEBSHOP_GOAL.exec(taskMessage) : VH_TASK.exec(taskMessage.trim());
   if (env === 'virtualhome' && m) return { goal: (m[2] ?? '').trim(), taskType: (m[1] ?? '').trim() || null };
+  // ALFWorld goal sentences come from six templates, one family per task type.
+  if (env === 'alfworld' && m) return { goal: (m[1] ?? '').trim(), taskType: parseGoal((m[1] ?? '').trim())?.taskType ?? null };
   if (m) return { goal: (m[1] ?? '').trim(), taskType: null };
   return { goal: taskMessage.trim().split('\n')[0]?.slice(0, 300) ?? '', taskType: null };
 }

@@ -5,7 +5,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -48,6 +48,19 @@ export function electronBinary(env: NodeJS.ProcessEnv = process.env): string | n
   const rel = readFileSync(pathFile, 'utf8').trim();
   const exe = env.ELECTRON_OVERRIDE_DIST_PATH ? join(env.ELECTRON_OVERRIDE_DIST_PATH, rel || 'electron') : join(dir, 'dist', rel);
   return rel && existsSync(exe) ? exe : null;
+}
+
+/**
+ * What to hand the Electron binary: the repo root when package.json's "main" is the built
+ * main (so the app gets its own name and version), else the built main file itself.
+ */
+export function electronAppArg(): string {
+  try {
+    const main = (JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as { main?: string }).main;
+    return main && resolve(REPO_ROOT, main) === ELECTRON_MAIN ? REPO_ROOT : ELECTRON_MAIN;
+  } catch {
+    return ELECTRON_MAIN;
+  }
 }
 
 export function appVersion(): string {

@@ -105,7 +105,7 @@ export async function startStudio(opts: { launcher: 'real' | 'fake' }): Promise<
       await server.close();
       await launcher.shutdown();
       await service.close();
-      await rm(dataDir, { recursive: true, force: true });
+      await rm(dataDir, { recursive: true, force: true, maxRetries: 5 });
     },
   };
 }
@@ -144,7 +144,7 @@ export async function openBrowser(): Promise<Browser> {
     problems,
     async close() {
       await context.close();
-      await rm(profile, { recursive: true, force: true });
+      await rm(profile, { recursive: true, force: true, maxRetries: 5 });
     },
   };
 }

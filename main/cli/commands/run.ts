@@ -57,8 +57,14 @@ export function resolveRunConfig(o: { env: string; method: string; preset: strin
 async function follow(sup: Supervisor, out: Output, id: string, dataDir: string): Promise<number> {
   const bars = new Map<string, FollowedProgress>();
   let lastJson = 0;
+  let backendShown = false;
   const off = sup.onEvent((e) => {
     if (!('id' in e) || e.id !== id) return;
+    const backend = sup.backend();
+    if (backend && !backendShown) {
+      backendShown = true;
+      out.record('backend', { run: id, ...backend }, () => `backend: ${backend.name} (${backend.reason})`);
+    }
     if (e.type === 'run.progress') {
       if (out.json) {
         const now = Date.now();

@@ -2,7 +2,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
 import { defaultDataDir } from '../../data-dir';
-import { builtRendererDir, ELECTRON_MAIN, electronBinary, packageBin, REPO_ROOT } from '../../server/app-paths';
+import { builtRendererDir, ELECTRON_MAIN, electronAppArg, electronBinary, packageBin, REPO_ROOT } from '../../server/app-paths';
 import { parseCount } from '../args';
 import { createOutput, type Output } from '../output';
 
@@ -29,19 +29,33 @@ function build(out: Output, what: string, bin: string | null, args: string[]): b
 }
 
 /** The desktop app: build out/ if needed, then run Electron on it and wait for it to quit. */
-async function runElectron(exe: string, dataDir: string, out: Output): Promise<void> {
-  if (!existsSync(ELECTRON_MAIN) && !build(out, 'the desktop app', packageBin('electron-vite', 'electron-vite'), ['build'])) {
+async function runElectron(exe: string, needsBuild: boolean, dataDir: string, out: Output): Promise<void> {
+  if (needsBuild && !build(out, 'the desktop app', packageBin('electron-vite', 'electron-vite'), ['build'])) {
     throw new Error('the desktop app could not be built; try `spa serve` for browser mode');
   }
   const env: NodeJS.ProcessEnv = { ...process.env, SPA_STUDIO_DATA: dataDir };
   delete env.ELECTRON_RUN_AS_NODE; // set, it would make Electron a plain Node and ignore the app
-  out.record('electron', { exe, main: ELECTRON_MAIN }, () => 'Opening the SPA Studio window…');
+  const app = electronAppArg();
+  out.record('electron', { exe, app }, () => 'Opening the SPA Studio window…');
   const code = await new Promise<number | null>((resolve, reject) => {
-    const child = spawn(exe, [ELECTRON_MAIN], { stdio: 'inherit', env });
+    const child = spawn(exe, [app], { stdio: 'inherit', env });
     child.once('error', reject);
     child.once('exit', (c) => resolve(c));
   });
   if (code) process.exitCode = code;
+}
+
+export interface StudioPlan {
+  mode: 'electron' | 'browser';
+  /** Say why the window is not opening (no binary), unless browser mode was asked for. */
+  notice: boolean;
+  build: 'electron-app' | 'renderer' | null;
+}
+
+/** What `spa studio` will do, from what is installed and built. */
+export function planStudio(s: { electronBinary: string | null; browserFlag: boolean; electronBuilt: boolean; rendererBuilt: boolean }): StudioPlan {
+  if (s.electronBinary && !s.browserFlag) return { mode: 'electron', notice: false, build: s.electronBuilt ? null : 'electron-app' };
+  return { mode: 'browser', notice: !s.browserFlag, build: s.rendererBuilt ? null : 'renderer' };
 }
 
 /** `spa studio` (npm start): the desktop window where Electron is installed, else browser mode. */
@@ -58,10 +72,11 @@ export function registerStudio(program: Command): void {
       const out = createOutput(!!opts.json);
       const dataDir = opts.dataDir ? defaultDataDir({ SPA_STUDIO_DATA: opts.dataDir }) : defaultDataDir();
       const port = parseCount('port', opts.port, 0);
-      const exe = opts.browser ? null : electronBinary();
-      if (exe) return runElectron(exe, dataDir, out);
-      if (!opts.browser) out.record('notice', { message: NO_ELECTRON_LINE }, () => NO_ELECTRON_LINE);
-      if (!builtRendererDir()) build(out, 'the studio interface', packageBin('vite', 'vite'), ['build', '-c', 'renderer/vite.config.ts']);
+      const exe = electronBinary();
+      const plan = planStudio({ electronBinary: exe, browserFlag: !!opts.browser, electronBuilt: existsSync(ELECTRON_MAIN), rendererBuilt: builtRendererDir() !== null });
+      if (plan.mode === 'electron' && exe) return runElectron(exe, plan.build !== null, dataDir, out);
+      if (plan.notice) out.record('notice', { message: NO_ELECTRON_LINE }, () => NO_ELECTRON_LINE);
+      if (plan.build === 'renderer') build(out, 'the studio interface', packageBin('vite', 'vite'), ['build', '-c', 'renderer/vite.config.ts']);
       const { runBrowserMode } = await import('../../server/browser-mode');
       await runBrowserMode({ dataDir, port, open: opts.open, out });
     });

@@ -82,9 +82,9 @@ export class MetricTable {
   }
 
   /** Raw and smoothed series of one key, decimated to about `maxPoints`. */
-  series(key: string, axis: XAxis, smoothing: number, maxPoints = 4000): { raw: Point[]; smooth: Point[] | null; last: number | null } {
+  series(key: string, axis: XAxis, smoothing: number, maxPoints = 4000): { raw: Point[]; smooth: Point[] | null; last: number | null; total: number } {
     const col = this.columns.get(key);
-    if (!col || col.rows.length === 0) return { raw: [], smooth: null, last: null };
+    if (!col || col.rows.length === 0) return { raw: [], smooth: null, last: null, total: 0 };
     const xcol = this.xColumn(axis);
     const n = col.rows.length;
     const xs = new Float64Array(n);
@@ -108,7 +108,7 @@ export class MetricTable {
         break;
       }
     }
-    return { raw, smooth, last };
+    return { raw, smooth, last, total: n };
   }
 }
 
@@ -124,6 +124,8 @@ const SECTION_RULES: { id: string; title: string; match: (k: string) => boolean 
   { id: 'progress', title: 'Progress estimator', match: (k) => k.startsWith('progress/') },
   { id: 'kl', title: 'KL', match: (k) => ['charts/kl_coef', 'charts/mean_kl', 'losses/approx_kl'].includes(k) },
   { id: 'losses', title: 'Losses', match: (k) => k.startsWith('losses/') || k === 'sft/loss' || k.endsWith('/loss') },
+  { id: 'explore', title: 'Exploration', match: (k) => k.startsWith('explore/') },
+  { id: 'data', title: 'Data', match: (k) => k.startsWith('data/') },
 ];
 
 /** Preferred order inside sections: the headline numbers first. */

@@ -24,6 +24,10 @@ class Catalog {
 
   readonly refresh = throttled(async () => {
     try {
+      // The backend is known only once a run has started: re-read it with the catalog.
+      void api['app.info']({})
+        .then((info) => (appInfo.info = info))
+        .catch(() => {});
       const res = await api['runs.list']({});
       this.runs = res.runs;
       this.warnings = res.warnings;
@@ -83,7 +87,4 @@ export function startStores(): void {
     }
   });
   catalog.refresh();
-  api['app.info']({})
-    .then((info) => (appInfo.info = info))
-    .catch(() => {});
 }

@@ -1,0 +1,36 @@
+/**
+ * electron-vite builds the desktop app into out/: main (main/electron/main.ts → out/main/index.js),
+ * preload (preload/index.ts → out/preload/index.cjs) and the renderer (renderer/index.html →
+ * out/renderer, with the same settings as renderer/vite.config.ts, which browser mode builds with).
+ * It needs no Electron binary, so `npx electron-vite build` works on machines that cannot download one.
+ */
+import { resolve } from 'node:path';
+import { defineConfig } from 'electron-vite';
+import renderer from './renderer/vite.config';
+
+export default defineConfig({
+  main: {
+    build: {
+      outDir: 'out/main',
+      // Dependencies stay in node_modules (electron-builder packs them): the optional native
+      // TF.js backends must be loaded from there, never bundled.
+      rolldownOptions: { input: { index: resolve('main/electron/main.ts') } },
+    },
+  },
+  preload: {
+    build: {
+      outDir: 'out/preload',
+      // A sandboxed preload cannot require() from node_modules and cannot be an ES module:
+      // one self-contained CommonJS file (zod and the contract bundled in).
+      externalizeDeps: false,
+      rolldownOptions: {
+        input: { index: resolve('preload/index.ts') },
+        output: { format: 'cjs', entryFileNames: '[name].cjs' },
+      },
+    },
+  },
+  renderer: {
+    ...renderer,
+    build: { ...renderer.build, outDir: resolve('out/renderer'), rolldownOptions: { input: resolve('renderer/index.html') } },
+  },
+});

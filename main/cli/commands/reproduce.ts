@@ -1,0 +1,96 @@
+/**
+ * `spa reproduce`: the paper's comparison at small scale (see main/services/reproduce.ts), then
+ * docs/RESULTS.md from the runs. Interrupt it and run it again: finished runs are reused,
+ * interrupted ones resumed.
+ */
+import type { Command } from 'commander';
+import { readFileSync } from 'node:fs';
+import { promises as fsp } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join, resolve } from 'node:path';
+import { METHODS, PRESETS, type Method, type Preset } from '../../../common/run-config';
+import { defaultDataDir } from '../../data-dir';
+import { createSupervisor } from '../../jobs/supervisor';
+import { loadRunResults, writeResultsReport } from '../../services/report/results';
+import { gridConfigs, REPRODUCE_METHODS, runGrid } from '../../services/reproduce';
+import { parseCount, parseEnvList } from '../args';
+import { createOutput } from '../output';
+
+interface ReproduceOptions {
+  envs?: string;
+  methods?: string;
+  seeds: string;
+  preset: string;
+  parallel: string;
+  out: string;
+  dataDir?: string;
+  json?: boolean;
+}
+
+function parseMethods(value: string | undefined): Method[] {
+  if (!value) return [...REPRODUCE_METHODS];
+  const names = value.split(',').map((s) => s.trim());
+  for (const n of names) if (!(METHODS as readonly string[]).includes(n)) throw new Error(`Unknown method "${n}". Choose from: ${METHODS.join(', ')}`);
+  return names as Method[];
+}
+
+export function registerReproduce(program: Command): void {
+  program
+    .command('reproduce')
+    .description('Run SFT, RFT, PPO (sparse), GRPO, SPA and its ablations on each environment and seed, and write docs/RESULTS.md')
+    .option('--envs <list>', 'comma-separated environments, or all', 'all')
+    .option('--methods <list>', `comma-separated methods (default ${REPRODUCE_METHODS.join(',')})`)
+    .option('--seeds <n>', 'seeds per cell', '3')
+    .option('--preset <name>', PRESETS.join(' | '), 'standard')
+    .option('--parallel <n>', 'runs at a time (one worker process each)', '2')
+    .option('--out <file>', 'the report', 'docs/RESULTS.md')
+    .option('--data-dir <dir>', 'studio data folder (default $SPA_STUDIO_DATA or ~/.spa-studio)')
+    .option('--json', 'one JSON object per line')
+    .action(async (o: ReproduceOptions) => {
+      const out = createOutput(!!o.json);
+      if (!(PRESETS as readonly string[]).includes(o.preset)) throw new Error(`Unknown preset "${o.preset}". Choose one of: ${PRESETS.join(', ')}`);
+      const envs = parseEnvList(o.envs);
+      const configs = gridConfigs({ envs, methods: parseMethods(o.methods), seeds: parseCount('seeds', o.seeds), preset: o.preset as Preset });
+      const dataDir = o.dataDir ?? defaultDataDir();
+      const sup = await createSupervisor({ dataDir });
+      const stop = () => void sup.shutdown().then(() => process.exit(130));
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
+      const started = performance.now();
+      const bar = out.json ? null : out.progress('grid', configs.length);
+      out.record('grid', { runs: configs.length, envs, preset: o.preset, dataDir }, () => `${configs.length} runs (${envs.join(', ')}; preset ${o.preset}); data in ${dataDir}`);
+      const ids = await runGrid(sup, dataDir, configs, {
+        parallel: parseCount('parallel', o.parallel),
+        onProgress: (p) => {
+          const detail = p.run ? `${p.run.env} ${p.run.method} s${p.run.seed}: ${p.run.status}${p.etaSeconds !== null ? `, ~${Math.round(p.etaSeconds / 60)} min left` : ''}` : '';
+          if (bar) bar.tick(p.done, detail);
+          else out.record('progress', { done: p.done, total: p.total, run: p.run?.id ?? null, status: p.run?.status ?? null, etaSeconds: p.etaSeconds });
+        },
+      });
+      bar?.stop();
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      const entries = ids.map((id) => sup.catalog.get(id)).filter((e) => e !== undefined);
+      const failed = entries.filter((e) => e.status !== 'completed');
+      const results = await loadRunResults(dataDir, entries.filter((e) => e.status === 'completed'));
+      const outFile = resolve(o.out);
+      const require = createRequire(import.meta.url);
+      const tfjsVersion = (JSON.parse(readFileSync(require.resolve('@tensorflow/tfjs/package.json'), 'utf8')) as { version: string }).version;
+      const markdown = await writeResultsReport(results, {
+        command: `spa reproduce --envs ${envs.join(',')} --seeds ${o.seeds} --preset ${o.preset}${o.methods ? ` --methods ${o.methods}` : ''}`,
+        preset: o.preset,
+        wallSeconds: (performance.now() - started) / 1000,
+        version: '0.1.0',
+        tfjsVersion,
+        figuresDir: join(dirname(outFile), 'results'),
+        markdownDir: dirname(outFile),
+      });
+      await fsp.mkdir(dirname(outFile), { recursive: true });
+      await fsp.writeFile(outFile, markdown);
+      await sup.shutdown();
+      out.record('report', { file: outFile, runs: ids.length, failed: failed.map((e) => ({ id: e.id, status: e.status, message: e.message })) }, () =>
+        [`wrote ${outFile} from ${results.length} runs`, ...failed.map((e) => `  ${e.id}: ${e.status} (${e.message})`)].join('\n'),
+      );
+      process.exitCode = failed.length ? 1 : 0;
+    });
+}

@@ -1,0 +1,148 @@
+/**
+ * docs/RESULTS.md from the runs of a reproduction grid: the table (mean ± std over seeds),
+ * the estimator's attribution quality, learning curves (SVG rendered here), what it cost
+ * (wall time per stage), and the context (commands, versions, backend, machine). Every number
+ * is read from a run folder, and the run ids are listed so each can be traced.
+ */
+import { promises as fsp } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { join, relative } from 'node:path';
+import type { CatalogEntry, MetricRecord } from '../../../common/run-schema';
+import { readCompletedStages, type CompletedStage } from '../../jobs/run-executor';
+import { readMetrics, readRunMeta, runPaths, workspacePaths } from '../../runs/run-folder';
+import { lineChartSvg, type Series } from './svg-chart';
+
+export interface RunResult {
+  entry: CatalogEntry;
+  metrics: MetricRecord[];
+  stages: CompletedStage[];
+}
+
+export async function loadRunResults(dataDir: string, entries: readonly CatalogEntry[]): Promise<RunResult[]> {
+  const out: RunResult[] = [];
+  for (const entry of entries) {
+    const dir = runPaths(workspacePaths(dataDir).runsDir, entry.id).dir;
+    await readRunMeta(dir); // a run we cannot read is an error, not a silent gap in the table
+    out.push({ entry, metrics: (await readMetrics(dir)).records, stages: await readCompletedStages(dir) });
+  }
+  return out;
+}
+
+export function meanStd(xs: readonly number[]): { mean: number; std: number; n: number } {
+  const n = xs.length;
+  if (!n) return { mean: NaN, std: NaN, n: 0 };
+  const mean = xs.reduce((a, b) => a + b, 0) / n;
+  const std = n > 1 ? Math.sqrt(xs.reduce((a, b) => a + (b - mean) ** 2, 0) / (n - 1)) : 0;
+  return { mean, std, n };
+}
+
+const summaryNumber = (r: RunResult, key: string): number | null => {
+  const v = r.entry.summary[key];
+  return typeof v === 'number' ? v : null;
+};
+
+function stat(runs: readonly RunResult[], key: string) {
+  return meanStd(runs.map((r) => summaryNumber(r, key)).filter((v): v is number => v !== null));
+}
+
+const pctPm = (s: { mean: number; std: number; n: number }) => (s.n ? `${(100 * s.mean).toFixed(1)} ± ${(100 * s.std).toFixed(1)}` : '–');
+const numPm = (s: { mean: number; std: number; n: number }, d = 3) => (s.n ? `${s.mean.toFixed(d)} ± ${s.std.toFixed(d)}` : '–');
+
+/** Mean ± std across seeds of a training curve (charts/success_rate per RL iteration). */
+function curve(runs: readonly RunResult[], key: string): { x: number[]; y: number[]; spread: number[] } {
+  const perRun = runs.map((r) => r.metrics.filter((m) => m.stage === 'rl' && typeof m[key] === 'number').map((m) => m[key] as number));
+  const len = Math.min(...perRun.map((p) => p.length));
+  const x: number[] = [];
+  const y: number[] = [];
+  const spread: number[] = [];
+  for (let i = 0; i < (Number.isFinite(len) ? len : 0); i++) {
+    const s = meanStd(perRun.map((p) => p[i] as number));
+    x.push(i + 1);
+    y.push(s.mean);
+    spread.push(s.std);
+  }
+  return { x, y, spread };
+}
+
+export interface ReportContext {
+  command: string;
+  preset: string;
+  wallSeconds: number;
+  version: string;
+  tfjsVersion: string;
+  /** Where the SVGs go (inside the docs folder) and the markdown's folder, to link them. */
+  figuresDir: string;
+  markdownDir: string;
+}
+
+export async function writeResultsReport(results: readonly RunResult[], ctx: ReportContext): Promise<string> {
+  await fsp.mkdir(ctx.figuresDir, { recursive: true });
+  const envs = [...new Set(results.map((r) => r.entry.env))];
+  const methods = [...new Set(results.map((r) => r.entry.method))];
+  const seeds = [...new Set(results.map((r) => r.entry.seed))].sort((a, b) => a - b);
+  const backends = [...new Set(results.map((r) => r.entry.backend ?? 'unknown'))];
+  const lines: string[] = [
+    '# Results: SPA against its baselines at small scale',
+    '',
+    `Produced by \`${ctx.command}\` (preset **${ctx.preset}**, seeds ${seeds.join(', ')}), SPA Studio ${ctx.version}, TF.js ${ctx.tfjsVersion} on the **${backends.join(', ')}** backend,`,
+    `Node ${process.version}, ${cpus().length} × ${cpus()[0]?.model.trim() ?? 'unknown CPU'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB RAM. Grid wall time: **${(ctx.wallSeconds / 60).toFixed(1)} min**`,
+    '(stages shared between methods ran once per environment and seed). Every number below is read from the run folders listed at the end;',
+    'success and grounding are greedy-decoding evaluations on held-out test tasks (seen and unseen splits), mean ± sample std over seeds.',
+    '',
+  ];
+  const verdicts: string[] = [];
+  for (const env of envs) {
+    const of = (m: string) => results.filter((r) => r.entry.env === env && r.entry.method === m);
+    lines.push(`## ${env}`, '', '| method | success seen % | success unseen % | grounding seen % | grounding unseen % | avg reward | mean steps | seeds |', '|---|---|---|---|---|---|---|---|');
+    for (const m of methods) {
+      const rs = of(m);
+      if (!rs.length) continue;
+      lines.push(
+        `| ${m} | ${pctPm(stat(rs, 'eval/success_rate_seen'))} | ${pctPm(stat(rs, 'eval/success_rate_unseen'))} | ${pctPm(stat(rs, 'eval/grounding_accuracy_seen'))} | ${pctPm(stat(rs, 'eval/grounding_accuracy_unseen'))} | ${numPm(stat(rs, 'eval/avg_reward'))} | ${numPm(stat(rs, 'eval/mean_steps'), 1)} | ${rs.length} |`,
+      );
+    }
+    const spa = of('spa');
+    if (spa.length) {
+      lines.push(
+        '',
+        `Progress estimator (SPA runs, scored on the evaluation trajectories it never trained on): MSE(Σ c_t, R) ${numPm(stat(spa, 'eval/progress_mse'))}, correlation of c_t with the oracle progress increments ${numPm(stat(spa, 'eval/progress_oracle_corr'))}.`,
+      );
+    }
+    // Learning curves of the RL methods.
+    const series: Series[] = methods
+      .map((m) => ({ m, c: curve(of(m), 'charts/success_rate') }))
+      .filter(({ c }) => c.x.length > 0)
+      .map(({ m, c }) => ({ label: m, ...c }));
+    if (series.length) {
+      const file = join(ctx.figuresDir, `${env}-train-success.svg`);
+      await fsp.writeFile(file, lineChartSvg(series, { title: `${env}: success rate of training rollouts`, xLabel: 'RL iteration', yLabel: 'success rate', yRange: [0, 1] }));
+      lines.push('', `![${env} learning curves](${relative(ctx.markdownDir, file)})`);
+    }
+    lines.push('');
+    // The claim, checked.
+    const s = (m: string) => stat(of(m), 'eval/success_rate');
+    for (const base of ['sft', 'ppo']) {
+      const a = s('spa');
+      const b = s(base);
+      if (!a.n || !b.n) continue;
+      const diff = a.mean - b.mean;
+      const spread = Math.max(a.std, b.std);
+      verdicts.push(
+        `- ${env}: SPA ${(100 * a.mean).toFixed(1)}% vs ${base} ${(100 * b.mean).toFixed(1)}% (both splits): ${diff > spread ? `**SPA higher by ${(100 * diff).toFixed(1)} points, more than the seed spread (${(100 * spread).toFixed(1)})**` : diff > 0 ? `SPA higher by ${(100 * diff).toFixed(1)} points, within the seed spread (${(100 * spread).toFixed(1)}): not a clear win` : `**SPA not higher** (${(100 * diff).toFixed(1)} points; spread ${(100 * spread).toFixed(1)})`}.`,
+      );
+    }
+  }
+  lines.push('## The claim, checked', '', ...(verdicts.length ? verdicts : ['- (no SPA runs in this grid)']), '');
+  // Cost.
+  const byStage = new Map<string, number[]>();
+  for (const r of results) for (const st of r.stages) if (!st.reused) byStage.set(st.stage, [...(byStage.get(st.stage) ?? []), st.seconds]);
+  lines.push('## Wall time per stage', '', '| stage | runs that computed it | median s | total min |', '|---|---|---|---|');
+  for (const [stage, secs] of byStage) {
+    const sorted = [...secs].sort((a, b) => a - b);
+    lines.push(`| ${stage} | ${secs.length} | ${(sorted[Math.floor(sorted.length / 2)] as number).toFixed(1)} | ${(secs.reduce((a, b) => a + b, 0) / 60).toFixed(1)} |`);
+  }
+  lines.push('', '## Runs', '', '| run | env | method | seed | status |', '|---|---|---|---|---|');
+  for (const r of results) lines.push(`| \`${r.entry.id}\` | ${r.entry.env} | ${r.entry.method} | ${r.entry.seed} | ${r.entry.status} |`);
+  lines.push('');
+  return lines.join('\n');
+}

@@ -1,0 +1,91 @@
+/**
+ * `spa reproduce`: the grid {methods} × {environments} × {seeds} at one preset, run through the
+ * supervisor so methods of one environment and seed share the data, SFT, exploration and
+ * estimator stages. Resumable: a run whose config is already in the catalog is reused when
+ * completed, resumed when interrupted, so rerunning the command after a crash finishes the grid.
+ */
+import { canonicalJson } from '../runs/stage-cache';
+import type { CatalogEntry } from '../../common/run-schema';
+import type { Method, Preset, RunConfig } from '../../common/run-config';
+import type { EnvName } from '../../envs/core/types';
+import { defaultRunConfig } from '../../engine/pipeline/presets';
+import type { Supervisor } from '../jobs/supervisor';
+import { readRunMeta, runPaths, workspacePaths } from '../runs/run-folder';
+
+export const REPRODUCE_METHODS: readonly Method[] = ['sft', 'rft', 'ppo', 'grpo', 'spa', 'spa-no-grounding', 'spa-no-progress'];
+
+export interface GridOptions {
+  envs: readonly EnvName[];
+  methods: readonly Method[];
+  seeds: number;
+  preset: Preset;
+}
+
+/** Ordered so that one environment and seed finish together (their shared stages are reused at once). */
+export function gridConfigs(o: GridOptions): RunConfig[] {
+  const out: RunConfig[] = [];
+  for (const env of o.envs) for (let seed = 0; seed < o.seeds; seed++) for (const m of o.methods) out.push(defaultRunConfig(env, m, o.preset, seed));
+  return out;
+}
+
+export interface GridProgress {
+  done: number;
+  total: number;
+  /** The run that just settled (or was found settled). */
+  run: CatalogEntry | null;
+  etaSeconds: number | null;
+}
+
+/** The newest catalog run with exactly this config. */
+async function findRun(sup: Supervisor, dataDir: string, config: RunConfig): Promise<CatalogEntry | null> {
+  const want = canonicalJson(config);
+  const candidates = sup.catalog
+    .list()
+    .filter((e) => e.env === config.env && e.method === config.method && e.seed === config.seed && e.preset === config.preset)
+    .reverse();
+  for (const e of candidates) {
+    const meta = await readRunMeta(runPaths(workspacePaths(dataDir).runsDir, e.id).dir).catch(() => null);
+    if (meta && canonicalJson(meta.config) === want) return e;
+  }
+  return null;
+}
+
+/** Runs (or reuses, or resumes) every config, `parallel` at a time; returns the run ids in config order. */
+export async function runGrid(sup: Supervisor, dataDir: string, configs: readonly RunConfig[], opts: { parallel: number; onProgress?: (p: GridProgress) => void }): Promise<string[]> {
+  const ids: string[] = new Array(configs.length);
+  let done = 0;
+  const started = performance.now();
+  let computed = 0; // runs this invocation actually trained (for the ETA)
+  const report = (run: CatalogEntry | null) => {
+    const elapsed = (performance.now() - started) / 1000;
+    const left = configs.length - done;
+    opts.onProgress?.({ done, total: configs.length, run, etaSeconds: computed ? (elapsed / computed) * left : null });
+  };
+  let next = 0;
+  const worker = async () => {
+    while (next < configs.length) {
+      const i = next++;
+      const config = configs[i] as RunConfig;
+      const existing = await findRun(sup, dataDir, config);
+      let id: string;
+      if (existing?.status === 'completed') {
+        id = existing.id;
+      } else {
+        if (existing && !sup.isActive(existing.id)) {
+          id = existing.id;
+          await sup.resume(id);
+        } else {
+          id = await sup.start(config, { name: `reproduce ${config.env} ${config.method} s${config.seed}` });
+        }
+        await sup.whenSettled(id);
+        computed++;
+      }
+      ids[i] = id;
+      done++;
+      report(sup.catalog.get(id) ?? null);
+    }
+  };
+  report(null);
+  await Promise.all(Array.from({ length: Math.max(1, opts.parallel) }, worker));
+  return ids;
+}
