@@ -40,6 +40,17 @@ interface Episode {
   success: boolean;
 }
 
+/**
+ * The text of a generated turn, cut so that its re-encoding fits the turn budget: decoding can
+ * join pieces the tokenizer then splits finer ("ActionAction…" from 40 tokens re-encodes to
+ * 240), and training re-encodes the stored text, so the stored text must fit what was reserved.
+ */
+export function turnText(tok: Tokenizer, generated: readonly number[], maxNewTokens: number): string {
+  const text = tok.decode(generated.filter((t) => t !== tok.special.eot));
+  const ids = tok.encode(text);
+  return ids.length <= maxNewTokens ? text : tok.decode(ids.slice(0, maxNewTokens));
+}
+
 /** Plays one episode per task (id or task object) and returns the trajectories, in task order. */
 export function playTasks(model: TransformerLM, tok: Tokenizer, envName: EnvName, tasks: readonly (string | TaskBase)[], opts: PlayOptions): Trajectory[] {
   const rng = new Rng(`play#${opts.policyName}#${opts.seed}`);
@@ -66,7 +77,7 @@ export function playTasks(model: TransformerLM, tok: Tokenizer, envName: EnvName
     });
     opts.onTurn?.({ promptTokens: prompts.map((p) => p.length), generatedTokens: out.tokens.reduce((n, t) => n + t.length, 0), generateMs: performance.now() - started });
     active.forEach((e, i) => {
-      const text = tok.decode((out.tokens[i] as number[]).filter((t) => t !== tok.special.eot));
+      const text = turnText(tok, out.tokens[i] as number[], opts.maxNewTokens);
       const r = e.env.step(text);
       e.steps.push({ text, thought: r.info.thought, action: r.info.action, observation: r.observation, valid: r.info.valid, reward: r.reward, progress: r.info.progress });
       e.finalReward = r.terminated ? r.reward : 0;

@@ -3,8 +3,8 @@
  *
  * A step's view is the header (`full`: instruction, "OK", ICL example, task message — the
  * SPA-RL layout; `compact`: the task message only) plus the most recent earlier turns that
- * fit in `context − reserve − 1` (reserve = the generation budget of a turn, 1 = the
- * <assistant> role token). Training and acting use this one rule, so a policy is trained on
+ * fit in `context − reserve − 2` (reserve = the generation budget of a turn, 2 = the turn's
+ * <assistant> role token and closing <eot>). Training and acting use this one rule, so a policy is trained on
  * exactly the text it will condition on. Consecutive steps whose views start at the same
  * turn share one training sequence, so an episode that fits the context is one sequence.
  */
@@ -86,7 +86,7 @@ const headerLength = (p: EncodedPieces) => 1 + p.header.reduce((n, m) => n + m.l
  */
 export function promptForStep(tok: Tokenizer, ep: EpisodeText, t: number, opts: { context: number; reserve: number }): number[] {
   const p = encodePieces(tok, ep);
-  const budget = opts.context - opts.reserve - 1; // − the <assistant> role token
+  const budget = opts.context - opts.reserve - 2; // − the turn's <assistant> role token and closing <eot>
   const a = viewStart(p, headerLength(p), t, budget);
   const out = [tok.special.bos, ...p.header.flat()];
   for (let i = a; i < t; i++) out.push(...(p.agent[i] as number[]), ...(p.observation[i] as number[]));
@@ -119,13 +119,23 @@ export function trainingSequences(tok: Tokenizer, ep: EpisodeText, opts: { conte
   const p = encodePieces(tok, ep);
   const hLen = headerLength(p);
   const T = ep.turns.length;
-  const budget = opts.context - opts.reserve - 1; // the same budget as promptForStep
+  const budget = opts.context - opts.reserve - 2; // the same budget as promptForStep
   const starts = Array.from({ length: T }, (_, t) => viewStart(p, hLen, t, budget));
   const sequences: TrainingSequence[] = [];
   let ackPending = ep.ackIndex >= 0 && (opts.includeAckStep ?? true);
   for (let first = 0; first < T; ) {
     let last = first;
-    while (last + 1 < T && starts[last + 1] === starts[first]) last++;
+    // Later steps join while their view starts at the same turn and the sequence still fits:
+    // a generated turn can exceed the reserve by its closing <eot> (or re-encode longer), and
+    // left truncation must never cut a scored step out of a shared sequence.
+    let length = hLen;
+    for (let i = starts[first] as number; i <= first; i++) length += (p.agent[i] as number[]).length + (i < first ? ((p.observation[i] as number[] | null)?.length ?? 0) : 0);
+    while (last + 1 < T && starts[last + 1] === starts[first]) {
+      const grown = length + ((p.observation[last] as number[] | null)?.length ?? 0) + (p.agent[last + 1] as number[]).length;
+      if (grown > opts.context) break;
+      length = grown;
+      last++;
+    }
     const tokens: number[] = [tok.special.bos];
     const targetMask: number[] = [0];
     const stepEnds: TrainingSequence['stepEnds'] = [];

@@ -3,6 +3,7 @@ import { rollout, RandomValidPolicy } from '../../../envs/core/rollout';
 import { ENVIRONMENTS, makeEnv } from '../../../envs/registry';
 import { ACK_STEP, episodeText, promptForStep, trainingSequences } from '../../../engine/pipeline/step-view';
 import { buildEnvTokenizer } from '../../../engine/tokenizer';
+import { turnText } from '../../../engine/pipeline/evaluate';
 
 const tok = buildEnvTokenizer('alfworld', { tasks: 30 });
 const env = makeEnv('alfworld');
@@ -31,6 +32,23 @@ describe('step views', () => {
     // Targets: exactly the agent turns' content and <eot>.
     const targets = s!.targetMask.reduce((n, m) => n + m, 0);
     expect(targets).toBe(expert.steps.reduce((n, x) => n + tok.encode(x.text).length + 1, 0));
+  });
+
+  it('turns longer than the reserve (degenerate generations) never cost a step its score', () => {
+    // "ActionAction…" re-encodes to many more tokens than were generated; such turns must still
+    // be scored once each, without cutting a shared sequence past the context.
+    const long = 'Action'.repeat(40);
+    const degenerate = { ...random, steps: random.steps.slice(0, 12).map((st, i) => ({ ...st, text: i % 2 ? long : 'Thought: go.\nAction: look', observation: 'Nothing happens.' })) };
+    const seqs = trainingSequences(tok, episodeText(degenerate, 'compact'), { context: 160, reserve: 40 });
+    expect(seqs.flatMap((q) => q.stepEnds.map((e) => e.step))).toEqual(degenerate.steps.map((_, i) => i));
+    for (const q of seqs) expect(q.tokens.length).toBeLessThanOrEqual(160);
+  });
+
+  it('turnText keeps a generated turn within its token budget after re-encoding', () => {
+    const ids = Array.from({ length: 40 }, () => tok.encode('Action')).flat().slice(0, 40);
+    const text = turnText(tok, ids, 40);
+    expect(tok.encode(text).length).toBeLessThanOrEqual(40);
+    expect(text.length).toBeGreaterThan(0);
   });
 
   it('a small context splits a long episode; every step is scored exactly once', () => {
