@@ -1,6 +1,7 @@
 // Lint rules that keep the layers honest (see docs/ARCHITECTURE.md):
 // envs/ and common/ are pure TypeScript that also runs in the renderer (no Node, Electron or DOM);
 // renderer/ never reaches into main/ or engine/; only main/electron/ imports electron.
+import svelteParser from 'svelte-eslint-parser';
 import tseslint from 'typescript-eslint';
 
 const NODE_BUILTINS = ['node:*', 'fs', 'fs/*', 'path', 'os', 'child_process', 'crypto', 'util', 'stream', 'events', 'worker_threads', 'readline', 'net', 'http', 'https', 'url', 'zlib', 'perf_hooks'];
@@ -29,7 +30,7 @@ const pureLayer = (name) => ({
 });
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'dist/**', 'out/**', 'test-results/**', 'coverage/**'] },
+  { ignores: ['node_modules/**', 'dist/**', 'out/**', 'test-results/**', 'test-artifacts/**', 'coverage/**'] },
   ...tseslint.configs.recommended,
   {
     rules: {
@@ -38,6 +39,11 @@ export default tseslint.config(
   },
   pureLayer('envs'),
   pureLayer('common'),
+  {
+    // Svelte components: the Svelte parser, with TypeScript inside <script lang="ts">.
+    files: ['renderer/**/*.svelte'],
+    languageOptions: { parser: svelteParser, parserOptions: { parser: tseslint.parser, extraFileExtensions: ['.svelte'] } },
+  },
   {
     files: ['renderer/**/*.ts', 'renderer/**/*.svelte'],
     rules: {
