@@ -1,5 +1,6 @@
 /**
- * electron-vite builds the desktop app into out/: main (main/electron/main.ts → out/main/index.js),
+ * electron-vite builds the desktop app into out/: main (main/electron/main.ts → out/main/index.js, and
+ * the stage worker engine/worker/stage-worker.ts → out/main/stage-worker.js),
  * preload (preload/index.ts → out/preload/index.cjs) and the renderer (renderer/index.html →
  * out/renderer, with the same settings as renderer/vite.config.ts, which browser mode builds with).
  * It needs no Electron binary, so `npx electron-vite build` works on machines that cannot download one.
@@ -14,7 +15,8 @@ export default defineConfig({
       outDir: 'out/main',
       // Dependencies stay in node_modules (electron-builder packs them): the optional native
       // TF.js backends must be loaded from there, never bundled.
-      rolldownOptions: { input: { index: resolve('main/electron/main.ts') } },
+      // The stage worker is a second entry: the supervisor forks out/main/stage-worker.js in a packaged app.
+      rolldownOptions: { input: { index: resolve('main/electron/main.ts'), 'stage-worker': resolve('engine/worker/stage-worker.ts') } },
     },
   },
   preload: {
@@ -31,6 +33,8 @@ export default defineConfig({
   },
   renderer: {
     ...renderer,
+    // Explicit: the renderer config derives its root from import.meta.dirname, which this loader may not set.
+    root: resolve('renderer'),
     build: { ...renderer.build, outDir: resolve('out/renderer'), rolldownOptions: { input: resolve('renderer/index.html') } },
   },
 });

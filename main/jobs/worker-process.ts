@@ -11,11 +11,15 @@ import { WorkerMessageSchema, type StageJob, type WorkerMessage } from '../../co
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
-/** The worker entry: the built JS when present (packaged app), else the TypeScript through tsx. */
+/**
+ * The worker entry. In a checkout the TypeScript source runs through tsx, so a stale build in
+ * out/ can never run old engine code; the packaged app ships only out/main/stage-worker.js
+ * (electron-vite builds it), which runs as plain Node (ELECTRON_RUN_AS_NODE under Electron).
+ */
 export function workerEntry(): { file: string; execArgv: string[] } {
-  const built = join(ROOT, 'out', 'worker', 'stage-worker.js');
-  if (existsSync(built) && process.env.SPA_WORKER_TS !== '1') return { file: built, execArgv: [] };
-  return { file: join(ROOT, 'engine', 'worker', 'stage-worker.ts'), execArgv: ['--import', 'tsx'] };
+  const source = join(ROOT, 'engine', 'worker', 'stage-worker.ts');
+  if (existsSync(source) && process.env.SPA_WORKER_BUILT !== '1') return { file: source, execArgv: ['--import', 'tsx'] };
+  return { file: join(ROOT, 'out', 'main', 'stage-worker.js'), execArgv: [] };
 }
 
 export class StageFailed extends Error {
