@@ -100,12 +100,9 @@ export async function createStudioService(opts: StudioServiceOptions): Promise<S
     stores.delete(id);
   }
 
+  // (A resume started elsewhere cuts trajectories.jsonl back; the index notices by itself.)
   const unsubscribeLauncher = launcher.onEvent((e) => {
-    if (e.type === 'run.status') {
-      // A resumed run's logs were cut back to its checkpoint: re-index from scratch.
-      if (e.status.status === 'running') indexes.get(e.id)?.reset();
-      void catalog.refresh(e.id).catch(() => undefined);
-    }
+    if (e.type === 'run.status') void catalog.refresh(e.id).catch(() => undefined);
     emit(e);
   });
 

@@ -32,7 +32,8 @@ export interface TrajectoryPage {
 }
 
 const SPLITS = new Set(['train', 'seen', 'unseen']);
-const SEARCH_CHARS = 4000;
+// Bounds memory: 100k trajectories × 2000 chars stays within a few hundred MB at worst.
+const SEARCH_CHARS = 2000;
 
 /**
  * The summary of a decoded record, checking just the fields the list needs (a full schema
