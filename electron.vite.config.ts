@@ -4,15 +4,18 @@
  * preload (preload/index.ts → out/preload/index.cjs) and the renderer (renderer/index.html →
  * out/renderer, with the same settings as renderer/vite.config.ts, which browser mode builds with).
  * It needs no Electron binary, so `npx electron-vite build` works on machines that cannot download one.
+ * SPA_BUILD_OUT moves the whole build elsewhere (the build test uses it so it never touches out/).
  */
 import { resolve } from 'node:path';
 import { defineConfig } from 'electron-vite';
 import renderer from './renderer/vite.config';
 
+const OUT = resolve(process.env.SPA_BUILD_OUT ?? 'out');
+
 export default defineConfig({
   main: {
     build: {
-      outDir: 'out/main',
+      outDir: resolve(OUT, 'main'),
       // Dependencies stay in node_modules (electron-builder packs them): the optional native
       // TF.js backends must be loaded from there, never bundled.
       // The stage worker is a second entry: the supervisor forks out/main/stage-worker.js in a packaged app.
@@ -21,7 +24,7 @@ export default defineConfig({
   },
   preload: {
     build: {
-      outDir: 'out/preload',
+      outDir: resolve(OUT, 'preload'),
       // A sandboxed preload cannot require() from node_modules and cannot be an ES module:
       // one self-contained CommonJS file (zod and the contract bundled in).
       externalizeDeps: false,
@@ -35,6 +38,6 @@ export default defineConfig({
     ...renderer,
     // Explicit: the renderer config derives its root from import.meta.dirname, which this loader may not set.
     root: resolve('renderer'),
-    build: { ...renderer.build, outDir: resolve('out/renderer'), rolldownOptions: { input: resolve('renderer/index.html') } },
+    build: { ...renderer.build, outDir: resolve(OUT, 'renderer'), rolldownOptions: { input: resolve('renderer/index.html') } },
   },
 });

@@ -150,7 +150,7 @@ export async function createSupervisor(opts: SupervisorOptions): Promise<Supervi
         events.flush();
         const failed = e instanceof StageFailed ? e : new StageFailed((e as Error).message, 'failed');
         const status = run.cancelRequested ? 'cancelled' : failed.kind;
-        appendRunLog(runDir, `${status}: ${failed.message}`);
+        appendRunLog(runDir, `${status}: ${failed.message}${failed.detail ? `\n${failed.detail}` : ''}`);
         await setStatus(id, { status, message: failed.message }).catch(() => undefined);
       } finally {
         active.delete(id);

@@ -16,9 +16,11 @@ const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
  * out/ can never run old engine code; the packaged app ships only out/main/stage-worker.js
  * (electron-vite builds it), which runs as plain Node (ELECTRON_RUN_AS_NODE under Electron).
  */
-export function workerEntry(): { file: string; execArgv: string[] } {
+export function workerEntry(env: NodeJS.ProcessEnv = process.env): { file: string; execArgv: string[] } {
+  // An explicit built worker (the build test runs the bundled one this way).
+  if (env.SPA_WORKER_FILE) return { file: env.SPA_WORKER_FILE, execArgv: [] };
   const source = join(ROOT, 'engine', 'worker', 'stage-worker.ts');
-  if (existsSync(source) && process.env.SPA_WORKER_BUILT !== '1') return { file: source, execArgv: ['--import', 'tsx'] };
+  if (existsSync(source) && env.SPA_WORKER_BUILT !== '1') return { file: source, execArgv: ['--import', 'tsx'] };
   return { file: join(ROOT, 'out', 'main', 'stage-worker.js'), execArgv: [] };
 }
 
@@ -27,6 +29,8 @@ export class StageFailed extends Error {
     message: string,
     /** 'failed': the stage threw (bad config, bad data); 'crashed': the process died. */
     readonly kind: 'failed' | 'crashed',
+    /** The worker's stack trace, for the run log (the message is what the UI shows). */
+    readonly detail?: string,
   ) {
     super(message);
   }
@@ -38,7 +42,7 @@ export interface WorkerHandle {
 }
 
 export function startWorker(job: StageJob, onMessage: (m: WorkerMessage) => void, env: NodeJS.ProcessEnv = process.env): WorkerHandle {
-  const entry = workerEntry();
+  const entry = workerEntry(env);
   const child = fork(entry.file, [], { execArgv: entry.execArgv, stdio: ['ignore', 'inherit', 'pipe', 'ipc'], env });
   let stderr = '';
   child.stderr?.on('data', (d: Buffer) => {
@@ -48,6 +52,7 @@ export function startWorker(job: StageJob, onMessage: (m: WorkerMessage) => void
     let settled = false;
     let done: { lastStep: number; summary: Record<string, unknown> } | null = null;
     let error: string | null = null;
+    let errorStack: string | undefined;
     child.on('message', (raw) => {
       const parsed = WorkerMessageSchema.safeParse(raw);
       if (!parsed.success) {
@@ -60,7 +65,10 @@ export function startWorker(job: StageJob, onMessage: (m: WorkerMessage) => void
         // Its work is saved; a worker that lingers (a stuck handle) must not hold the run.
         setTimeout(() => child.kill('SIGKILL'), 5000).unref();
       }
-      if (m.type === 'error') error = m.message;
+      if (m.type === 'error') {
+        error = m.message;
+        errorStack = m.stack;
+      }
       onMessage(m);
     });
     child.on('error', (e) => {
@@ -72,7 +80,7 @@ export function startWorker(job: StageJob, onMessage: (m: WorkerMessage) => void
       if (settled) return;
       settled = true;
       if (done) resolve(done);
-      else if (error) reject(new StageFailed(error, 'failed'));
+      else if (error) reject(new StageFailed(error, 'failed', errorStack));
       else {
         const how = signal ? `was killed (${signal})` : `exited with code ${code}`;
         const tail = stderr.trim().split('\n').slice(-3).join(' | ');

@@ -3,7 +3,7 @@
  * electron-vite and renderer/vite.config.ts write it), and how to find the build tools and
  * an Electron binary without running anything that could try to download one.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -18,6 +18,34 @@ const require = createRequire(import.meta.url);
 export function builtRendererDir(): string | null {
   return existsSync(join(RENDERER_DIR, 'index.html')) ? RENDERER_DIR : null;
 }
+
+/** The sources each build is made from: the UI imports common/, envs/ and preload/ too. */
+const RENDERER_SOURCES = ['renderer/src', 'renderer/index.html', 'renderer/public', 'common', 'envs', 'preload'];
+const ELECTRON_SOURCES = [...RENDERER_SOURCES, 'main', 'engine'];
+
+/** Newest modification time of the files under a path (0 when absent). */
+function newestMtime(path: string): number {
+  if (!existsSync(path)) return 0;
+  const st = statSync(path);
+  if (!st.isDirectory()) return st.mtimeMs;
+  let newest = 0;
+  for (const entry of readdirSync(path)) newest = Math.max(newest, newestMtime(join(path, entry)));
+  return newest;
+}
+
+/**
+ * Whether a build is missing or older than a source it is made from — so `npm start` after a
+ * `git pull` rebuilds instead of serving yesterday's UI. Only in a checkout (sources present).
+ */
+function buildIsCurrent(builtFile: string, sources: string[], root = REPO_ROOT): boolean {
+  if (!existsSync(builtFile)) return false;
+  const built = statSync(builtFile).mtimeMs;
+  return sources.every((s) => newestMtime(join(root, s)) <= built);
+}
+
+export const rendererIsCurrent = (root = REPO_ROOT) => buildIsCurrent(join(root, 'out', 'renderer', 'index.html'), RENDERER_SOURCES, root);
+export const electronAppIsCurrent = (root = REPO_ROOT) =>
+  buildIsCurrent(join(root, 'out', 'main', 'index.js'), ELECTRON_SOURCES, root) && rendererIsCurrent(root);
 
 /** Absolute path of an installed package's bin script. */
 export function packageBin(pkg: string, bin: string): string | null {

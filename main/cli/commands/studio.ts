@@ -1,8 +1,7 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
 import { defaultDataDir } from '../../data-dir';
-import { builtRendererDir, ELECTRON_MAIN, electronAppArg, electronBinary, packageBin, REPO_ROOT } from '../../server/app-paths';
+import { electronAppArg, electronAppIsCurrent, electronBinary, packageBin, REPO_ROOT, rendererIsCurrent } from '../../server/app-paths';
 import { parseCount } from '../args';
 import { createOutput, type Output } from '../output';
 
@@ -73,7 +72,7 @@ export function registerStudio(program: Command): void {
       const dataDir = opts.dataDir ? defaultDataDir({ SPA_STUDIO_DATA: opts.dataDir }) : defaultDataDir();
       const port = parseCount('port', opts.port, 0);
       const exe = electronBinary();
-      const plan = planStudio({ electronBinary: exe, browserFlag: !!opts.browser, electronBuilt: existsSync(ELECTRON_MAIN), rendererBuilt: builtRendererDir() !== null });
+      const plan = planStudio({ electronBinary: exe, browserFlag: !!opts.browser, electronBuilt: electronAppIsCurrent(), rendererBuilt: rendererIsCurrent() });
       if (plan.mode === 'electron' && exe) return runElectron(exe, plan.build !== null, dataDir, out);
       if (plan.notice) out.record('notice', { message: NO_ELECTRON_LINE }, () => NO_ELECTRON_LINE);
       if (plan.build === 'renderer') build(out, 'the studio interface', packageBin('vite', 'vite'), ['build', '-c', 'renderer/vite.config.ts']);

@@ -1,10 +1,10 @@
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { NO_ELECTRON_LINE, planStudio } from '../../../main/cli/commands/studio';
-import { electronBinary } from '../../../main/server/app-paths';
+import { electronBinary, rendererIsCurrent } from '../../../main/server/app-paths';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'spa-serve-cli-'));
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
@@ -54,5 +54,25 @@ describe('spa studio', () => {
   it('finds no Electron binary when the package has none, without trying to download one', () => {
     const installed = existsSync(join('node_modules', 'electron', 'path.txt'));
     expect(electronBinary() !== null).toBe(installed);
+  });
+
+  it('rebuilds the UI when a source is newer than the build (npm start after git pull)', () => {
+    const root = mkdtempSync(join(tmpdir(), 'spa-stale-'));
+    try {
+      const touch = (rel: string, seconds: number) => {
+        mkdirSync(join(root, rel, '..'), { recursive: true });
+        writeFileSync(join(root, rel), 'x');
+        utimesSync(join(root, rel), seconds, seconds);
+      };
+      expect(rendererIsCurrent(root)).toBe(false); // never built
+      touch('renderer/src/App.svelte', 1000);
+      touch('common/run-schema.ts', 1000);
+      touch('out/renderer/index.html', 2000);
+      expect(rendererIsCurrent(root)).toBe(true);
+      touch('common/run-schema.ts', 3000); // a shared type changed after the build
+      expect(rendererIsCurrent(root)).toBe(false);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
   });
 });
