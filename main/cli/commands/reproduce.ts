@@ -11,6 +11,7 @@ import { dirname, join, resolve } from 'node:path';
 import { METHODS, PRESETS, type Method, type Preset } from '../../../common/run-config';
 import { defaultDataDir } from '../../data-dir';
 import { createSupervisor } from '../../jobs/supervisor';
+import { appVersion } from '../../server/app-paths';
 import { loadRunResults, writeResultsReport } from '../../services/report/results';
 import { gridConfigs, REPRODUCE_METHODS, runGrid } from '../../services/reproduce';
 import { parseCount, parseEnvList } from '../args';
@@ -80,7 +81,8 @@ export function registerReproduce(program: Command): void {
         command: `spa reproduce --envs ${envs.join(',')} --seeds ${o.seeds} --preset ${o.preset}${o.methods ? ` --methods ${o.methods}` : ''}`,
         preset: o.preset,
         wallSeconds: (performance.now() - started) / 1000,
-        version: '0.1.0',
+        parallel: parseCount('parallel', o.parallel),
+        version: appVersion(),
         tfjsVersion,
         figuresDir: join(dirname(outFile), 'results'),
         markdownDir: dirname(outFile),

@@ -10,7 +10,8 @@ import { defaultDataDir } from '../../data-dir';
 import { createSupervisor, type Supervisor } from '../../jobs/supervisor';
 import { readMetrics, runPaths, workspacePaths } from '../../runs/run-folder';
 import { parseCount, parseEnv } from '../args';
-import { createOutput, pct, type FollowedProgress, type Output } from '../output';
+import { formatEvalTable } from '../eval-table';
+import { createOutput, type FollowedProgress, type Output } from '../output';
 
 interface RunOptions {
   env: string;
@@ -89,13 +90,8 @@ async function follow(sup: Supervisor, out: Output, id: string, dataDir: string)
   const s = entry?.summary ?? {};
   out.record('run', { id, status: entry?.status, message: entry?.message, summary: s }, () => {
     const lines = [`run ${id}: ${entry?.status}${entry?.message ? ` (${entry.message})` : ''}`];
-    if (typeof s['eval/success_rate_seen'] === 'number') {
-      lines.push(
-        `  success  seen ${pct(s['eval/success_rate_seen'] as number)}  unseen ${pct(s['eval/success_rate_unseen'] as number)}`,
-        `  grounding seen ${pct(s['eval/grounding_accuracy_seen'] as number)}  unseen ${pct(s['eval/grounding_accuracy_unseen'] as number)}`,
-        `  avg reward ${(s['eval/avg_reward'] as number).toFixed(3)}  mean steps ${(s['eval/mean_steps'] as number).toFixed(1)}`,
-      );
-    }
+    const table = formatEvalTable(s);
+    if (table) lines.push(table);
     lines.push(`  folder: ${runPaths(workspacePaths(dataDir).runsDir, id).dir}`);
     return lines.join('\n');
   });
@@ -167,10 +163,6 @@ export function registerRun(program: Command): void {
       const evalRecord = [...records].reverse().find((r) => r.stage === 'eval');
       if (!evalRecord) throw new Error(`run ${id} has no evaluation yet (it runs as the last stage)`);
       const metrics = Object.fromEntries(Object.entries(evalRecord).filter(([k]) => k.startsWith('eval/')));
-      out.record('eval', { id, metrics }, () =>
-        Object.entries(metrics)
-          .map(([k, v]) => `${k.padEnd(44)} ${typeof v === 'number' ? (k.includes('steps') || k.includes('mse') || k.includes('corr') || k.includes('reward') ? v.toFixed(3) : pct(v)) : v}`)
-          .join('\n'),
-      );
+      out.record('eval', { id, metrics }, () => formatEvalTable(metrics) ?? 'no evaluation figures');
     });
 }

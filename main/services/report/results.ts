@@ -10,6 +10,7 @@ import { join, relative } from 'node:path';
 import type { CatalogEntry, MetricRecord } from '../../../common/run-schema';
 import { readCompletedStages, type CompletedStage } from '../../jobs/run-executor';
 import { readMetrics, readRunMeta, runPaths, workspacePaths } from '../../runs/run-folder';
+import { median } from '../median';
 import { lineChartSvg, type Series } from './svg-chart';
 
 export interface RunResult {
@@ -67,7 +68,9 @@ function curve(runs: readonly RunResult[], key: string): { x: number[]; y: numbe
 export interface ReportContext {
   command: string;
   preset: string;
+  /** Wall time of this invocation (a resumed grid's earlier invocations are in the stage times). */
   wallSeconds: number;
+  parallel: number;
   version: string;
   tfjsVersion: string;
   /** Where the SVGs go (inside the docs folder) and the markdown's folder, to link them. */
@@ -81,12 +84,13 @@ export async function writeResultsReport(results: readonly RunResult[], ctx: Rep
   const methods = [...new Set(results.map((r) => r.entry.method))];
   const seeds = [...new Set(results.map((r) => r.entry.seed))].sort((a, b) => a - b);
   const backends = [...new Set(results.map((r) => r.entry.backend ?? 'unknown'))];
+  const computeSeconds = results.reduce((a, r) => a + r.stages.filter((st) => !st.reused).reduce((b, st) => b + st.seconds, 0), 0);
   const lines: string[] = [
     '# Results: SPA against its baselines at small scale',
     '',
     `Produced by \`${ctx.command}\` (preset **${ctx.preset}**, seeds ${seeds.join(', ')}), SPA Studio ${ctx.version}, TF.js ${ctx.tfjsVersion} on the **${backends.join(', ')}** backend,`,
-    `Node ${process.version}, ${cpus().length} × ${cpus()[0]?.model.trim() ?? 'unknown CPU'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB RAM. Grid wall time: **${(ctx.wallSeconds / 60).toFixed(1)} min**`,
-    '(stages shared between methods ran once per environment and seed). Every number below is read from the run folders listed at the end;',
+    `Node ${process.version}, ${cpus().length} × ${cpus()[0]?.model.trim() ?? 'unknown CPU'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB RAM. Compute: **${(computeSeconds / 60).toFixed(1)} min** of stage time`,
+    `(stages shared between methods ran once per environment and seed; the last \`spa reproduce\` invocation took ${(ctx.wallSeconds / 60).toFixed(1)} min of wall time with ${ctx.parallel} run(s) at a time). Every number below is read from the run folders listed at the end;`,
     'success and grounding are greedy-decoding evaluations on held-out test tasks (seen and unseen splits), mean ± sample std over seeds.',
     '',
   ];
@@ -138,8 +142,7 @@ export async function writeResultsReport(results: readonly RunResult[], ctx: Rep
   for (const r of results) for (const st of r.stages) if (!st.reused) byStage.set(st.stage, [...(byStage.get(st.stage) ?? []), st.seconds]);
   lines.push('## Wall time per stage', '', '| stage | runs that computed it | median s | total min |', '|---|---|---|---|');
   for (const [stage, secs] of byStage) {
-    const sorted = [...secs].sort((a, b) => a - b);
-    lines.push(`| ${stage} | ${secs.length} | ${(sorted[Math.floor(sorted.length / 2)] as number).toFixed(1)} | ${(secs.reduce((a, b) => a + b, 0) / 60).toFixed(1)} |`);
+    lines.push(`| ${stage} | ${secs.length} | ${median(secs).toFixed(1)} | ${(secs.reduce((a, b) => a + b, 0) / 60).toFixed(1)} |`);
   }
   lines.push('', '## Runs', '', '| run | env | method | seed | status |', '|---|---|---|---|---|');
   for (const r of results) lines.push(`| \`${r.entry.id}\` | ${r.entry.env} | ${r.entry.method} | ${r.entry.seed} | ${r.entry.status} |`);

@@ -1,0 +1,74 @@
+/**
+ * The pipeline from the command line, as the issue states it: `spa run --env alfworld --method
+ * spa --preset smoke` from nothing to the evaluation table, `spa eval`, and `spa reproduce`
+ * reusing that run (same config) and writing its report.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+
+const dataDir = mkdtempSync(join(tmpdir(), 'spa-cli-run-'));
+afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+
+/** Runs `spa …` through bin/spa.mjs (async, so the test's own process stays responsive). */
+function spa(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string; lines: Record<string, unknown>[] }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['bin/spa.mjs', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.once('error', reject);
+    child.once('exit', (code) => {
+      const lines = stdout
+        .split('\n')
+        .filter((l) => l.trim().startsWith('{'))
+        .map((l) => JSON.parse(l) as Record<string, unknown>);
+      resolve({ code, stdout, stderr, lines });
+    });
+  });
+}
+
+describe('spa run / eval / reproduce', () => {
+  let runId = '';
+
+  it('spa run --env alfworld --method spa --preset smoke completes from nothing, naming its backend', async () => {
+    const r = await spa(['run', '--env', 'alfworld', '--method', 'spa', '--preset', 'smoke', '--data-dir', dataDir, '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    const backend = r.lines.find((l) => l.type === 'backend');
+    expect(backend).toMatchObject({ name: expect.any(String), reason: expect.any(String) });
+    expect(r.lines.some((l) => l.type === 'progress')).toBe(true);
+    const done = r.lines.at(-1) as { type: string; id: string; status: string; summary: Record<string, number> };
+    expect(done).toMatchObject({ type: 'run', status: 'completed' });
+    for (const key of ['eval/success_rate_seen', 'eval/success_rate_unseen', 'eval/grounding_accuracy', 'eval/avg_reward', 'eval/mean_steps', 'eval/progress_mse', 'eval/progress_oracle_corr']) {
+      expect(typeof done.summary[key], key).toBe('number');
+    }
+    runId = done.id;
+  }, 240_000);
+
+  it('spa eval prints the evaluation table: splits, task types, estimator quality', async () => {
+    const r = await spa(['eval', runId, '--data-dir', dataDir]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/^\s+seen\s+unseen\s+all$/m);
+    expect(r.stdout).toMatch(/^\s+success\s+\d+\.\d%\s+\d+\.\d%\s+\d+\.\d%$/m);
+    expect(r.stdout).toContain('success by task type');
+    expect(r.stdout).toMatch(/progress estimator on the evaluation trajectories: MSE\(Σc, R\) \d\.\d{4}/);
+    const missing = await spa(['eval', 'no-such-run', '--data-dir', dataDir]);
+    expect(missing.code).not.toBe(0);
+  });
+
+  it('spa reproduce reuses the finished run with the same config and writes the report', async () => {
+    const out = join(dataDir, 'docs', 'RESULTS.md');
+    const r = await spa(['reproduce', '--envs', 'alfworld', '--methods', 'sft,spa', '--seeds', '1', '--preset', 'smoke', '--parallel', '1', '--out', out, '--data-dir', dataDir, '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.lines.at(-1)).toMatchObject({ type: 'report', file: out, runs: 2, failed: [] });
+    const md = readFileSync(out, 'utf8');
+    expect(md).toContain(`\`${runId}\``); // the spa run above, reused rather than trained again
+    expect(md).toMatch(/^\| sft \| .+ \| 1 \|$/m);
+    expect(md).toMatch(/^\| spa \| .+ \| 1 \|$/m);
+    expect(md).toMatch(/Progress estimator .*MSE\(Σ c_t, R\) \d/);
+    expect(existsSync(join(dataDir, 'docs', 'results', 'alfworld-train-success.svg'))).toBe(true);
+  }, 240_000);
+});
