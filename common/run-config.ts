@@ -62,6 +62,13 @@ export const RunConfigSchema = z
       lr: z.number().positive(),
       /** Trajectories per update (the code: 16). */
       batchSize: z.number().int().min(1),
+      /** Gradient clipping by global norm (the code: 1.0). */
+      clipNorm: z.number().positive().default(1),
+      /**
+       * Share of the stage's updates over which the learning rate warms up, log-shaped
+       * (the code: DeepSpeed WarmupLR over 500 steps ≈ its whole single epoch, so 1).
+       */
+      warmup: z.number().min(0).max(1).default(1),
     }),
     reward: z.object({
       /** Weight of the progress term c_t. */

@@ -7,6 +7,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { Trajectory } from '../../common/trajectory';
 import { Rng } from '../../envs/core/rng';
 import { progressEstimatorLoss } from '../algo/losses';
+import { clipByGlobalNorm, globalNorm, logWarmupFactor, setLearningRate } from '../model/optim';
 import type { ScalarHead } from '../model/heads';
 import type { TransformerLM } from '../model/transformer';
 import type { Tokenizer } from '../tokenizer';
@@ -80,10 +81,9 @@ export class ProgressEstimator {
   }
 
   /** Per-trajectory contributions: `ack` is c_0 of the "OK" turn when it was scored. */
-  contributions(samples: readonly PeSample[], pad: number, batchSize = 8): { ack: number | null; steps: number[] }[] {
+  contributions(samples: readonly PeSample[], pad: number, maxSequencesPerPass = DEFAULT_SEQUENCES_PER_PASS): { ack: number | null; steps: number[] }[] {
     const out: { ack: number | null; steps: number[] }[] = [];
-    for (let from = 0; from < samples.length; from += batchSize) {
-      const batch = samples.slice(from, from + batchSize);
+    for (const batch of passesOf(samples, maxSequencesPerPass)) {
       const { c, segmentIds } = this.stepScalars(batch, pad);
       const values = c.dataSync();
       c.dispose();
@@ -107,7 +107,63 @@ export interface PeTrainOptions {
   optimizer?: tf.Optimizer;
   /** First epoch to run (resume); epochs before it are skipped. */
   firstEpoch?: number;
-  onUpdate?: (update: number, epoch: number, loss: number) => void;
+  /**
+   * Sequences (context windows) per forward/backward pass. A batch is split into passes of
+   * whole trajectories under this budget and their gradients summed before one update, so
+   * the update is the same as one pass over the batch — but activations of 16 forty-step
+   * trajectories no longer have to fit at once (they overflowed wasm's 4 GiB heap at the
+   * quick preset). A trajectory longer than the budget gets a pass of its own.
+   */
+  maxSequencesPerPass?: number;
+  /** Clip each update's gradient to this global norm (the PE script: 1.0); none when omitted. */
+  clipNorm?: number;
+  /** Updates over which the learning rate warms up, log-shaped (DeepSpeed WarmupLR); none when omitted. */
+  warmupUpdates?: number;
+  onUpdate?: (update: number, epoch: number, loss: number, gradNorm: number) => void;
+}
+
+export const DEFAULT_SEQUENCES_PER_PASS = 32;
+
+/** Consecutive groups of whole trajectories with at most `budget` sequences each (at least one trajectory). */
+export function passesOf(batch: readonly PeSample[], budget: number): PeSample[][] {
+  const passes: PeSample[][] = [];
+  let current: PeSample[] = [];
+  let rows = 0;
+  for (const s of batch) {
+    if (current.length && rows + s.sequences.length > budget) {
+      passes.push(current);
+      current = [];
+      rows = 0;
+    }
+    current.push(s);
+    rows += s.sequences.length;
+  }
+  if (current.length) passes.push(current);
+  return passes;
+}
+
+/**
+ * Loss and gradients of one batch, pass by pass: each pass's loss is its trajectories' share
+ * of the batch mean (Σ over its trajectories / batch size), so losses and gradients add up.
+ */
+function batchGradients(pe: ProgressEstimator, pad: number, batch: readonly PeSample[], budget: number, vars: tf.Variable[]): { loss: number; grads: tf.NamedTensorMap } {
+  let loss = 0;
+  let grads: tf.NamedTensorMap = {};
+  for (const pass of passesOf(batch, budget)) {
+    const { value, grads: g } = tf.variableGrads(() => {
+      const { c, segmentIds } = pe.stepScalars(pass, pad);
+      return tf.mul(progressEstimatorLoss(c, segmentIds, pass.map((s) => s.finalReward)), pass.length / batch.length) as tf.Scalar;
+    }, vars);
+    loss += value.dataSync()[0] as number;
+    value.dispose();
+    if (Object.keys(grads).length === 0) grads = g;
+    else {
+      const summed = tf.tidy(() => Object.fromEntries(Object.entries(grads).map(([k, v]) => [k, tf.add(v, g[k] as tf.Tensor)])));
+      tf.dispose([grads, g]);
+      grads = summed;
+    }
+  }
+  return { loss, grads };
 }
 
 /** Trains the estimator in place with MSE(Σ_t c_t, R); returns each epoch's mean loss. */
@@ -124,16 +180,16 @@ export function trainProgressEstimator(pe: ProgressEstimator, tok: Tokenizer, sa
       let batches = 0;
       for (let from = 0; from < order.length; from += opts.batchSize) {
         const batch = order.slice(from, from + opts.batchSize).map((i) => samples[i] as PeSample);
-        const { value, grads } = tf.variableGrads(() => {
-          const { c, segmentIds } = pe.stepScalars(batch, tok.special.pad);
-          return progressEstimatorLoss(c, segmentIds, batch.map((s) => s.finalReward));
-        }, vars);
-        optimizer.applyGradients(grads);
-        const loss = value.dataSync()[0] as number;
-        tf.dispose([value, grads]);
+        const { loss, grads } = batchGradients(pe, tok.special.pad, batch, opts.maxSequencesPerPass ?? DEFAULT_SEQUENCES_PER_PASS, vars);
+        update++;
+        const { grads: step, norm } = opts.clipNorm ? clipByGlobalNorm(grads, opts.clipNorm) : { grads, norm: globalNorm(grads) };
+        setLearningRate(optimizer, opts.lr * logWarmupFactor(update, opts.warmupUpdates ?? 0));
+        optimizer.applyGradients(step);
+        tf.dispose(grads);
+        if (step !== grads) tf.dispose(step);
         sum += loss;
         batches++;
-        opts.onUpdate?.(++update, epoch, loss);
+        opts.onUpdate?.(update, epoch, loss, norm);
       }
       losses.push(sum / Math.max(batches, 1));
     }

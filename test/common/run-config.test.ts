@@ -12,7 +12,7 @@ const valid: RunConfig = {
   data: { expertTasks: 50, evalTasks: 20 },
   sft: { epochs: 2, lr: 1e-3, batchSize: 8 },
   explore: { tasks: 20, rolloutsPerTask: 4, temperature: 1 },
-  estimator: { epochs: 2, lr: 1e-3, batchSize: 16 },
+  estimator: { epochs: 2, lr: 1e-3, batchSize: 16, clipNorm: 1, warmup: 1 },
   reward: { alpha: 1, beta: 0.5, stepValueSource: 'pe', stepRewardMultiplier: 'none', includeAckStep: true },
   ppo: {
     mode: 'online',
@@ -45,5 +45,13 @@ describe('run config', () => {
     expect(() => parseRunConfig({ ...valid, explore: { ...valid.explore, rolloutsPerTask: 1 } })).toThrow(/explore\.rolloutsPerTask/);
     expect(() => parseRunConfig({ ...valid, ppo: { ...valid.ppo, miniBatchSize: 32 } })).toThrow(/ppo\.miniBatchSize/);
     expect(() => parseRunConfig(null)).toThrow(/^Invalid run config at \(root\)/);
+  });
+});
+
+describe('run config: fields added later', () => {
+  it('a config written before estimator clipping and warmup existed still parses, with the code defaults', () => {
+    const { clipNorm: _c, warmup: _w, ...oldEstimator } = valid.estimator;
+    const parsed = parseRunConfig({ ...valid, estimator: oldEstimator });
+    expect(parsed.estimator).toMatchObject({ clipNorm: 1, warmup: 1 });
   });
 });

@@ -49,8 +49,10 @@ export async function runEstimatorStage(io: StageIo): Promise<void> {
         batchSize: c.estimator.batchSize,
         seed: c.seed,
         optimizer,
-        onUpdate: (update, _epoch, loss) => {
-          io.metric(update, { 'progress/loss': loss });
+        clipNorm: c.estimator.clipNorm,
+        warmupUpdates: Math.round(c.estimator.warmup * epochs * perEpoch),
+        onUpdate: (update, _epoch, loss, gradNorm) => {
+          io.metric(update, { 'progress/loss': loss, 'progress/grad_norm': gradNorm });
           io.progress(update, epochs * perEpoch);
         },
       });

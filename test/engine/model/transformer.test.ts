@@ -125,7 +125,11 @@ describe('TransformerLM', () => {
 describe('ScalarHead', () => {
   it('maps hidden [B,T,d] to [B,T] with its own named weights, and is trainable', () => {
     const value = createValueHead(TINY, { seed: 1 });
-    const progress = createProgressHead(TINY, { seed: 1 });
+    // The estimator head starts at zero (Σ_t c_t = 0); a random one shows the trunk is trained through it.
+    const fresh = createProgressHead(TINY);
+    expect(Array.from(fresh.namedWeights().get('progress.w')!.dataSync()).every((x) => x === 0)).toBe(true);
+    fresh.dispose();
+    const progress = createProgressHead(TINY, { seed: 1, initStd: 0.02 });
     expect([...value.namedWeights().keys()]).toEqual(['value.w', 'value.b']);
     expect([...progress.namedWeights().keys()]).toEqual(['progress.w', 'progress.b']);
     const m = new TransformerLM(TINY, { seed: 5 });

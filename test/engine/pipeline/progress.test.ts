@@ -79,3 +79,53 @@ describe('progress estimator', () => {
     expect(mse).toBeLessThan(0.01);
   });
 });
+
+describe('progress estimator memory budget', () => {
+  function setup() {
+    const rng = new Rng('toy-pe-passes');
+    const trajectories = Array.from({ length: 8 }, (_, i) => toyTrajectory(rng, i).traj);
+    const tok = Tokenizer.build(trajectories.flatMap((t) => [t.initialObservation, ...t.steps.flatMap((s) => [s.text, s.observation])]));
+    const config = { vocabSize: tok.vocabSize, dModel: 16, nLayers: 1, nHeads: 2, dFF: 32, context: 64 };
+    // A small context so trajectories span several windows and passes split them.
+    const samples = peSamples(tok, trajectories, { context: 64, reserve: 8, layout: 'compact', includeAckStep: false });
+    const make = () => new ProgressEstimator(new TransformerLM(config, { seed: 5 }), createProgressHead(config, { seed: 5 }));
+    return { tok, samples, make };
+  }
+
+  it('splitting a batch into passes gives the same loss and update as one pass', () => {
+    const { tok, samples, make } = setup();
+    expect(samples.some((s) => s.sequences.length > 1)).toBe(true);
+    const trained = [1, 1000].map((budget) => {
+      const pe = make();
+      const optimizer = tf.train.sgd(0.1);
+      const losses = trainProgressEstimator(pe, tok, samples, { epochs: 1, lr: 0.1, batchSize: samples.length, seed: 0, optimizer, maxSequencesPerPass: budget });
+      const weights = pe.trainableVariables().map((v) => Array.from(v.dataSync()));
+      optimizer.dispose();
+      return { losses, weights, pe };
+    });
+    const [split, whole] = trained as [(typeof trained)[0], (typeof trained)[0]];
+    expect(split.losses[0]).toBeCloseTo(whole.losses[0]!, 5);
+    let maxDiff = 0;
+    let moved = 0;
+    const initial = make().trainableVariables().map((v) => Array.from(v.dataSync()));
+    split.weights.forEach((w, i) =>
+      w.forEach((x, j) => {
+        maxDiff = Math.max(maxDiff, Math.abs(x - whole.weights[i]![j]!));
+        moved = Math.max(moved, Math.abs(x - initial[i]![j]!));
+      }),
+    );
+    expect(moved).toBeGreaterThan(1e-4); // the update did something
+    expect(maxDiff).toBeLessThan(1e-5);
+  });
+
+  it('scores the same contributions whatever the pass budget, without leaking tensors', () => {
+    const { tok, samples, make } = setup();
+    const pe = make();
+    const before = tf.memory().numTensors;
+    const one = pe.contributions(samples, tok.special.pad, 1);
+    const all = pe.contributions(samples, tok.special.pad, 1000);
+    expect(tf.memory().numTensors).toBe(before);
+    expect(one.map((s) => s.steps.length)).toEqual(all.map((s) => s.steps.length));
+    one.flatMap((s) => s.steps).forEach((c, i) => expect(c).toBeCloseTo(all.flatMap((s) => s.steps)[i]!, 5));
+  });
+});

@@ -1,0 +1,39 @@
+/**
+ * Optimizer helpers TF.js lacks: clipping a gradient map by its global norm (PyTorch's
+ * clip_grad_norm_, DeepSpeed's gradient_clipping) and the DeepSpeed WarmupLR schedule the
+ * SPA-RL progress estimator trains with (method doc §3.4).
+ */
+import * as tf from '@tensorflow/tfjs';
+
+/** The global L2 norm of a gradient map. */
+export function globalNorm(grads: tf.NamedTensorMap): number {
+  const sq = tf.tidy(() => tf.addN(Object.values(grads).map((g) => tf.sum(tf.square(g)))));
+  const v = sq.dataSync()[0] as number;
+  sq.dispose();
+  return Math.sqrt(v);
+}
+
+/**
+ * Scales every gradient by min(1, maxNorm / ‖g‖) (the same factor for all, so the direction
+ * is kept). Returns new tensors (the caller disposes both maps) and the norm before clipping.
+ */
+export function clipByGlobalNorm(grads: tf.NamedTensorMap, maxNorm: number): { grads: tf.NamedTensorMap; norm: number } {
+  const norm = globalNorm(grads);
+  const scale = norm > maxNorm ? maxNorm / (norm + 1e-6) : 1;
+  const clipped = tf.tidy(() => Object.fromEntries(Object.entries(grads).map(([k, g]) => [k, scale === 1 ? tf.clone(g) : tf.mul(g, scale)])));
+  return { grads: clipped, norm };
+}
+
+/**
+ * DeepSpeed WarmupLR with its default log shape: the learning-rate factor at 1-based update
+ * `update` rises as log(update + 1) / log(warmupUpdates + 1) to 1, then stays there.
+ */
+export function logWarmupFactor(update: number, warmupUpdates: number): number {
+  if (warmupUpdates <= 0 || update >= warmupUpdates) return 1;
+  return Math.log(update + 1) / Math.log(warmupUpdates + 1);
+}
+
+/** Sets an optimizer's learning rate for its next update (TF.js reads it on every applyGradients). */
+export function setLearningRate(optimizer: tf.Optimizer, lr: number): void {
+  (optimizer as unknown as { learningRate: number }).learningRate = lr;
+}

@@ -1,0 +1,46 @@
+import * as tf from '@tensorflow/tfjs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { initBackend } from '../../../engine/backend';
+import { clipByGlobalNorm, globalNorm, logWarmupFactor, setLearningRate } from '../../../engine/model/optim';
+
+beforeAll(async () => {
+  await initBackend('cpu');
+});
+
+describe('gradient clipping by global norm', () => {
+  it('scales every gradient by the same factor down to the norm, and leaves small ones alone', () => {
+    const grads = { a: tf.tensor1d([3, 0]), b: tf.tensor2d([[0, 4]]) }; // ‖g‖ = 5
+    expect(globalNorm(grads)).toBeCloseTo(5, 6);
+    const before = tf.memory().numTensors;
+    const { grads: clipped, norm } = clipByGlobalNorm(grads, 1);
+    expect(norm).toBeCloseTo(5, 6);
+    expect(Array.from(clipped.a!.dataSync())).toEqual([expect.closeTo(0.6, 5), 0]);
+    expect(Array.from(clipped.b!.dataSync())).toEqual([0, expect.closeTo(0.8, 5)]);
+    expect(globalNorm(clipped)).toBeCloseTo(1, 5);
+    const { grads: kept } = clipByGlobalNorm(grads, 10);
+    expect(Array.from(kept.b!.dataSync())).toEqual([0, 4]);
+    expect(tf.memory().numTensors).toBe(before + 4); // two new maps of two tensors, nothing else
+    tf.dispose([grads, clipped, kept]);
+  });
+});
+
+describe('log warm-up (DeepSpeed WarmupLR)', () => {
+  it('rises monotonically to 1 at the last warm-up update and stays there', () => {
+    const f = Array.from({ length: 15 }, (_, i) => logWarmupFactor(i + 1, 12));
+    expect(f[0]).toBeCloseTo(Math.log(2) / Math.log(13), 10);
+    for (let i = 1; i < f.length; i++) expect(f[i]!).toBeGreaterThanOrEqual(f[i - 1]!);
+    expect(f[11]).toBe(1);
+    expect(f[14]).toBe(1);
+    expect(logWarmupFactor(1, 0)).toBe(1);
+  });
+
+  it('sets the learning rate an Adam optimizer uses on its next update', () => {
+    const v = tf.variable(tf.scalar(0));
+    const opt = tf.train.adam(1);
+    setLearningRate(opt, 0.01);
+    opt.applyGradients([{ name: v.name, tensor: tf.scalar(1) }]);
+    expect(v.dataSync()[0]).toBeCloseTo(-0.01, 4); // Adam's first step moves by ≈ lr
+    opt.dispose();
+    v.dispose();
+  });
+});
