@@ -7,46 +7,12 @@
 import { AppendLog } from '../../engine/storage/append-log';
 import type { StudioEvent } from '../../common/ipc-contract';
 import type { RunConfig } from '../../common/run-config';
-import { TRAJECTORY_SCHEMA } from '../../common/trajectory';
 import type { MetricRecord, RunStatus, RunTrajectory } from '../../common/run-schema';
 import type { BackendReport, RunLauncher } from '../../main/jobs/launcher';
 import { appendRunLog, createRun, runPaths, writeRunStatus } from '../../main/runs/run-folder';
+import { syntheticTrajectory } from '../../main/services/studio-bench/synthetic';
 
-export function syntheticTrajectory(n: number, opts: { update?: number; stage?: string; env?: RunTrajectory['env'] } = {}): RunTrajectory {
-  const env = opts.env ?? 'alfworld';
-  const success = n % 3 !== 0;
-  const steps = 2 + (n % 4);
-  const taskType = ['pick', 'clean', 'heat'][n % 3] as string;
-  return {
-    schema: TRAJECTORY_SCHEMA,
-    id: `traj-${n}`,
-    env,
-    split: n % 5 === 0 ? 'seen' : 'train',
-    taskId: `${env}/v1/train/${n}`,
-    taskType,
-    goal: `${taskType} the ${n % 2 ? 'apple' : 'mug'} number ${n}`,
-    policy: 'fake',
-    seed: n,
-    initialObservation: `You are in a room. Your task is to: ${taskType} something.`,
-    steps: Array.from({ length: steps }, (_, i) => ({
-      text: `Thought: step ${i}.\nAction: go to place ${i}`,
-      thought: `step ${i}.`,
-      action: `go to place ${i}`,
-      observation: i === 1 ? 'Observation: Nothing happens.' : `Observation: You arrive at place ${i}.`,
-      valid: i !== 1,
-      reward: i === steps - 1 && success ? 1 : 0,
-      progress: (i + 1) / steps,
-      contribution: 0.1 * i,
-    })),
-    finalReward: success ? 1 : 0,
-    success,
-    terminated: success,
-    truncated: !success,
-    ackContribution: 0.05,
-    ...(opts.update !== undefined ? { update: opts.update } : {}),
-    ...(opts.stage !== undefined ? { stage: opts.stage } : {}),
-  };
-}
+export { syntheticTrajectory };
 
 export class FakeLauncher implements RunLauncher {
   readonly active = new Set<string>();

@@ -87,4 +87,32 @@ export function registerBench(program: Command): void {
         ) + `\ncache speed-up: ${r.cacheSpeedup.toFixed(1)}×`,
       );
     });
+
+  bench
+    .command('studio')
+    .description('Studio UI budgets in headless Chromium (browser mode): open a run of 10,000 trajectories < 1 s, redraw a 1,000,000-point chart < 50 ms, a replay step < 16 ms')
+    .option('--reps <n>', 'repetitions (medians and 95th percentiles are reported)', '5')
+    .option('--json', 'one JSON object per line')
+    .action(async (opts: { reps: string; json?: boolean }) => {
+      const out = createOutput(!!opts.json);
+      const reps = parseCount('reps', opts.reps);
+      // Loaded here: it pulls in the server and (dynamically) playwright-core, which other benches do not need.
+      const { benchStudio } = await import('../../services/studio-bench/studio-bench');
+      const progress = out.follow('studio bench');
+      const r = await benchStudio({ reps, onProgress: progress.onProgress }).finally(() => progress.stop());
+      out.record('studio-data', r.data, () =>
+        `Synthetic data: ${r.data.trajectories.toLocaleString('en-US')} trajectories × ${r.data.stepsPerTrajectory} steps (${r.data.trajectoriesMB} MB), ` +
+        `${r.data.metricRecords.toLocaleString('en-US')} metric records (${r.data.metricsMB} MB), written in ${r.data.writeSeconds} s. ${r.reps} repetition(s).`,
+      );
+      for (const m of r.measures) out.record('bench', { bench: 'studio', ...m });
+      const ms = (x: number) => (x < 10 ? x.toFixed(1) : String(Math.round(x)));
+      out.say(
+        table(
+          ['measure', 'median ms', 'p95 ms', 'n', 'budget ms', 'meets'],
+          r.measures.map((m) => [m.label, ms(m.median), ms(m.p95), m.n, m.budgetMs ?? '—', m.meetsBudget === null ? '' : m.meetsBudget ? 'yes' : 'NO']),
+        ),
+      );
+      if (r.late.steps || r.late.smoothing) out.say(`Not painted in the frame of the input: ${r.late.steps} step(s), ${r.late.smoothing} smoothing move(s) (timed until painted).`);
+      if (out.json || r.problems.length) out.record('studio-problems', { late: r.late, problems: r.problems }, () => `Page errors:\n  ${r.problems.join('\n  ')}`);
+    });
 }

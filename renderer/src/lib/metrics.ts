@@ -81,10 +81,17 @@ export class MetricTable {
     return axis === 'step' ? this.steps : axis === 't' ? this.minutes : this.envSteps;
   }
 
-  /** Raw and smoothed series of one key, decimated to about `maxPoints`. */
-  series(key: string, axis: XAxis, smoothing: number, maxPoints = 4000): { raw: Point[]; smooth: Point[] | null; last: number | null; total: number } {
-    const col = this.columns.get(key);
-    if (!col || col.rows.length === 0) return { raw: [], smooth: null, last: null, total: 0 };
+  /**
+   * What does not depend on smoothing, per key, axis and decimation: the x and step columns and
+   * the decimated raw line. Moving the smoothing slider over a million points then only redoes
+   * the moving average and its decimation (the bench: `spa bench studio`).
+   */
+  private readonly rawCache = new Map<string, { version: number; xs: Float64Array; stepsOf: Float64Array; raw: Point[]; last: number | null }>();
+
+  private rawSeries(key: string, col: { rows: number[]; values: number[] }, axis: XAxis, maxPoints: number) {
+    const id = `${key}\u0000${axis}\u0000${maxPoints}`;
+    const hit = this.rawCache.get(id);
+    if (hit && hit.version === this.version) return hit;
     const xcol = this.xColumn(axis);
     const n = col.rows.length;
     const xs = new Float64Array(n);
@@ -95,12 +102,7 @@ export class MetricTable {
       stepsOf[i] = this.steps[row]!;
     }
     const ys = col.values;
-    const smoothed = smoothing > 0 ? emaSmooth(ys, smoothing) : null;
-    // Raw and smoothed lines are decimated each on its own shape (spikes stay in the faint raw line).
-    const pick = (values: ArrayLike<number>): Point[] =>
-      lttbIndices(xs, values, maxPoints).map((i) => ({ x: xs[i]!, y: values[i]!, step: stepsOf[i]! }));
-    const raw = pick(ys);
-    const smooth = smoothed ? pick(smoothed) : null;
+    const raw = lttbIndices(xs, ys, maxPoints).map((i) => ({ x: xs[i]!, y: ys[i]!, step: stepsOf[i]! }));
     let last: number | null = null;
     for (let i = n - 1; i >= 0; i--) {
       if (Number.isFinite(ys[i]!)) {
@@ -108,7 +110,23 @@ export class MetricTable {
         break;
       }
     }
-    return { raw, smooth, last, total: n };
+    const entry = { version: this.version, xs, stepsOf, raw, last };
+    this.rawCache.set(id, entry);
+    return entry;
+  }
+
+  /** Raw and smoothed series of one key, decimated to about `maxPoints`. */
+  series(key: string, axis: XAxis, smoothing: number, maxPoints = 4000): { raw: Point[]; smooth: Point[] | null; last: number | null; total: number } {
+    const col = this.columns.get(key);
+    if (!col || col.rows.length === 0) return { raw: [], smooth: null, last: null, total: 0 };
+    const { xs, stepsOf, raw, last } = this.rawSeries(key, col, axis, maxPoints);
+    // Raw and smoothed lines are decimated each on its own shape (spikes stay in the faint raw line).
+    let smooth: Point[] | null = null;
+    if (smoothing > 0) {
+      const smoothed = emaSmooth(col.values, smoothing);
+      smooth = lttbIndices(xs, smoothed, maxPoints).map((i) => ({ x: xs[i]!, y: smoothed[i]!, step: stepsOf[i]! }));
+    }
+    return { raw, smooth, last, total: col.rows.length };
   }
 }
 

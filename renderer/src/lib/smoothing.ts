@@ -7,7 +7,7 @@ export function emaSmooth(values: ArrayLike<number>, weight: number): Float64Arr
   const out = new Float64Array(values.length);
   const w = Math.min(Math.max(weight, 0), 0.999);
   let last = 0;
-  let n = 0;
+  let wn = 1; // w^n, kept as a running product (Math.pow per point costs more than the rest)
   for (let i = 0; i < values.length; i++) {
     const v = values[i]!;
     if (!Number.isFinite(v)) {
@@ -15,8 +15,8 @@ export function emaSmooth(values: ArrayLike<number>, weight: number): Float64Arr
       continue;
     }
     last = last * w + (1 - w) * v;
-    n++;
-    const debias = w === 0 ? 1 : 1 - w ** n;
+    wn *= w;
+    const debias = w === 0 ? 1 : 1 - wn;
     out[i] = last / debias;
   }
   return out;
