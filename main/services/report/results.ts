@@ -65,6 +65,44 @@ function curve(runs: readonly RunResult[], key: string): { x: number[]; y: numbe
   return { x, y, spread };
 }
 
+/** Mean over runs of the mean of `key` in a stage's metric rows (NaN when absent). */
+function stageMean(runs: readonly RunResult[], stage: string, key: string, pick: 'mean' | 'last' = 'mean') {
+  return meanStd(
+    runs
+      .map((r) => r.metrics.filter((m) => m.stage === stage && typeof m[key] === 'number').map((m) => m[key] as number))
+      .filter((v) => v.length > 0)
+      .map((v) => (pick === 'last' ? (v[v.length - 1] as number) : v.reduce((a, b) => a + b, 0) / v.length)),
+  );
+}
+
+/**
+ * What SPA's result rests on, so a reader can see why it wins or not: how much signal the
+ * estimator had (successful explorations), how well it fits against predicting zero, and what
+ * RL did to the training success rate.
+ */
+function diagnostics(of: (m: string) => RunResult[]): string[] {
+  const spa = of('spa');
+  if (!spa.length) return [];
+  const explored = stageMean(spa, 'explore', 'explore/success_rate');
+  const trainMse = stageMean(spa, 'estimator', 'progress/mse', 'last');
+  const trainCorr = stageMean(spa, 'estimator', 'progress/oracle_corr', 'last');
+  const zeroRef = stat(spa, 'eval/success_rate');
+  const out = ['', 'What the SPA result rests on:'];
+  if (explored.n) out.push(`- exploration (the estimator's only data): ${pctPm(explored)}% of rollouts succeeded.`);
+  if (trainMse.n) out.push(`- the estimator on its training set: MSE(Σ c_t, R) ${numPm(trainMse)}, oracle correlation ${numPm(trainCorr)}.`);
+  if (zeroRef.n) out.push(`- for scale: with rewards in {0, 1}, predicting Σ c_t = 0 for every evaluation trajectory scores MSE = the success rate, ${numPm(zeroRef)}.`);
+  for (const m of ['spa', 'ppo', 'grpo']) {
+    const first = stageMean(of(m), 'rl', 'charts/success_rate', 'mean');
+    const rs = of(m).map((r) => r.metrics.filter((x) => x.stage === 'rl' && typeof x['charts/success_rate'] === 'number').map((x) => x['charts/success_rate'] as number));
+    const firstLast = rs.filter((v) => v.length > 1).map((v) => [v[0] as number, v[v.length - 1] as number] as const);
+    if (!first.n || !firstLast.length) continue;
+    const a = meanStd(firstLast.map((v) => v[0]));
+    const b = meanStd(firstLast.map((v) => v[1]));
+    out.push(`- ${m}: training-rollout success ${pctPm(a)}% at the first RL iteration → ${pctPm(b)}% at the last (mean over iterations ${pctPm(first)}%).`);
+  }
+  return out;
+}
+
 export interface ReportContext {
   command: string;
   preset: string;
@@ -112,6 +150,7 @@ export async function writeResultsReport(results: readonly RunResult[], ctx: Rep
         `Progress estimator (SPA runs, scored on the evaluation trajectories it never trained on): MSE(Σ c_t, R) ${numPm(stat(spa, 'eval/progress_mse'))}, correlation of c_t with the oracle progress increments ${numPm(stat(spa, 'eval/progress_oracle_corr'))}.`,
       );
     }
+    lines.push(...diagnostics(of));
     // Learning curves of the RL methods.
     const series: Series[] = methods
       .map((m) => ({ m, c: curve(of(m), 'charts/success_rate') }))
