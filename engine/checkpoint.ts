@@ -20,6 +20,10 @@
  *  4. Rename the folder to `step-<n>` (atomic), then fsync `checkpoints/` so the rename itself
  *     survives power loss. Where the OS cannot fsync a directory (Windows) this is skipped.
  *  5. Prune to the newest `keep` checkpoints and sweep temp folders of crashed saves.
+ * Re-saving an existing step moves the old `step-<n>` aside (`.old-step-<n>-…`) first, since a
+ * rename cannot replace a non-empty folder. A kill between the two renames leaves only the
+ * `.old-` folder: it stands in for step n (the loader considers it, the next save's prune
+ * renames it back), so the checkpoint that was committed is never lost.
  * A folder is a checkpoint only if its manifest is complete and every file matches it, so a
  * torn or corrupt one (truncated .bin, flipped byte, missing file) is refused on load and
  * `loadLatestCheckpoint` falls back to the previous one, saying why.
@@ -58,8 +62,10 @@ export const CHECKPOINT_FILES = {
 } as const;
 const REQUIRED = [CHECKPOINT_FILES.model, CHECKPOINT_FILES.trainerState, CHECKPOINT_FILES.modelConfig, CHECKPOINT_FILES.tokenizer];
 const STEP_DIR = /^step-(0|[1-9][0-9]*)$/;
-// Leftovers of interrupted saves and prunes; never loaded, swept after each save.
+// Leftovers of interrupted saves and prunes; never loaded, swept after each save (but see OLD_DIR).
 const SCRATCH_DIR = /^\.(tmp|old|trash)-/;
+// The previous `step-<n>` of a re-save, moved aside; the committed state of step n while no `step-<n>` exists.
+const OLD_DIR = /^\.old-step-(0|[1-9][0-9]*)-/;
 
 export interface CheckpointInput {
   /** Training step (update) this state belongs to; names the folder. */
@@ -158,6 +164,7 @@ export async function saveCheckpoint(checkpointsDir: string, input: CheckpointIn
   const name = `step-${input.step}`;
   const tmp = join(checkpointsDir, `.tmp-${name}-${process.pid}-${Math.random().toString(36).slice(2, 10)}`);
   const dir = join(checkpointsDir, name);
+  let old = '';
   inFlight.add(tmp);
   try {
     await fsp.mkdir(tmp);
@@ -165,8 +172,10 @@ export async function saveCheckpoint(checkpointsDir: string, input: CheckpointIn
     await writeFileDurable(join(tmp, MANIFEST_FILE), encodeManifest(manifest), hook);
     await fsyncDir(tmp, hook);
     // Re-saving a step (a resumed run passing it again): move the old folder aside, since a
-    // rename cannot replace a non-empty folder. A kill in between loses only this step.
-    const old = join(checkpointsDir, `.old-${name}-${process.pid}-${Math.random().toString(36).slice(2, 10)}`);
+    // rename cannot replace a non-empty folder. A kill in between leaves only the .old- folder,
+    // which stands in for step n until the next prune renames it back (see OLD_DIR).
+    old = join(checkpointsDir, `.old-${name}-${process.pid}-${Math.random().toString(36).slice(2, 10)}`);
+    inFlight.add(old);
     const replaced = await fsp.rename(dir, old).then(
       () => true,
       (e: NodeJS.ErrnoException) => {
@@ -174,10 +183,12 @@ export async function saveCheckpoint(checkpointsDir: string, input: CheckpointIn
         throw e;
       },
     );
+    if (replaced) await hook?.({ op: 'rename', from: dir, to: old });
     await renameDurable(tmp, dir, hook);
     if (replaced) await removeTree(old, hook);
   } finally {
     inFlight.delete(tmp);
+    if (old) inFlight.delete(old);
   }
   const pruned = await pruneCheckpoints(checkpointsDir, keep, hook);
   return { step: input.step, dir, manifest, pruned };
@@ -197,8 +208,23 @@ export async function listCheckpoints(checkpointsDir: string): Promise<{ step: n
 }
 
 function stepOf(dir: string): number {
-  const m = STEP_DIR.exec(dir.split(/[\\/]/).pop() ?? '');
+  const base = dir.split(/[\\/]/).pop() ?? '';
+  const m = STEP_DIR.exec(base) ?? OLD_DIR.exec(base);
   return m ? Number(m[1]) : NaN;
+}
+
+/** `.old-step-<n>-…` folders left by a re-save killed between its two renames, for steps with no `step-<n>`. */
+async function orphanedOld(checkpointsDir: string): Promise<{ step: number; dir: string }[]> {
+  const names = await fsp.readdir(checkpointsDir).catch(() => [] as string[]);
+  const steps = new Set(names.filter((n) => STEP_DIR.test(n)));
+  const out: { step: number; dir: string }[] = [];
+  for (const n of names.sort()) {
+    const m = OLD_DIR.exec(n);
+    const dir = join(checkpointsDir, n);
+    if (!m || steps.has(`step-${m[1]}`) || inFlight.has(dir)) continue;
+    out.push({ step: Number(m[1]), dir });
+  }
+  return out;
 }
 
 async function verified(dir: string, sizesOnly: boolean) {
@@ -252,7 +278,9 @@ export async function loadCheckpoint(dir: string): Promise<LoadedCheckpoint> {
 /** The newest checkpoint that verifies; newer torn or corrupt ones are skipped and reported. */
 export async function loadLatestCheckpoint(checkpointsDir: string): Promise<LatestCheckpoint> {
   const rejected: CheckpointRejection[] = [];
-  for (const { step, dir } of await listCheckpoints(checkpointsDir)) {
+  // Orphaned .old- folders stand in for their step (a re-save killed between its renames).
+  const candidates = [...(await listCheckpoints(checkpointsDir)), ...(await orphanedOld(checkpointsDir))].sort((a, b) => b.step - a.step);
+  for (const { step, dir } of candidates) {
     try {
       const checkpoint = await loadCheckpoint(dir);
       const warnings = rejected.map((r) => `checkpoint step-${r.step} skipped: ${r.reason}; resuming from step-${step}`);
@@ -278,6 +306,17 @@ export function disposeCheckpoint(ckpt: LoadedCheckpoint): void {
  */
 export async function pruneCheckpoints(checkpointsDir: string, keep = DEFAULT_KEEP, hook?: StorageHook): Promise<{ dir: string; reason: string }[]> {
   const pruned: { dir: string; reason: string }[] = [];
+  // First put back a step a killed re-save left only as `.old-step-<n>-…` (else the sweep below would delete it).
+  let restored = false;
+  for (const { step, dir } of await orphanedOld(checkpointsDir)) {
+    const target = join(checkpointsDir, `step-${step}`);
+    if (await fsp.stat(target).then(() => true, () => false)) continue;
+    if (!(await verified(dir, true).then(() => true, () => false))) continue;
+    await fsp.rename(dir, target);
+    await hook?.({ op: 'rename', from: dir, to: target });
+    restored = true;
+  }
+  if (restored) await fsyncDir(checkpointsDir, hook);
   let kept = 0;
   for (const { dir } of await listCheckpoints(checkpointsDir)) {
     let reason: string | null = null;
@@ -291,6 +330,7 @@ export async function pruneCheckpoints(checkpointsDir: string, keep = DEFAULT_KE
     if (reason === null) continue;
     const trash = join(checkpointsDir, `.trash-${dir.split(/[\\/]/).pop()}-${Math.random().toString(36).slice(2, 10)}`);
     await fsp.rename(dir, trash);
+    await hook?.({ op: 'rename', from: dir, to: trash });
     await removeTree(trash, hook);
     pruned.push({ dir, reason });
   }

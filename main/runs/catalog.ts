@@ -107,6 +107,38 @@ function oneLine(text: string, max = 120): string {
   return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
 }
 
+/**
+ * Reads and checks catalog.json. Stricter than lowdb's JSONFile.read(), which decodes with
+ * replacement characters: invalid UTF-8 inside a string would pass JSON.parse and the schema,
+ * the damaged text would be kept (a completed run is not re-read from its folder) and the next
+ * write would overwrite the original bytes. So the bytes must be valid UTF-8 (a BOM, which we
+ * never write, is kept and fails the parse), and run ids unique (we never write duplicates;
+ * the list would show the run twice). Never throws on content.
+ */
+async function readCatalogFile(file: string): Promise<{ data: CatalogData } | { problem: string }> {
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(await fsp.readFile(file));
+  } catch (e) {
+    const err = e as NodeJS.ErrnoException;
+    return { problem: err.code && err.code !== 'ERR_ENCODING_INVALID_ENCODED_DATA' ? `it cannot be read (${err.code})` : 'it is not valid UTF-8' };
+  }
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (e) {
+    return { problem: `it is not valid JSON (${oneLine((e as Error).message)})` };
+  }
+  const parsed = CatalogSchema.safeParse(raw);
+  if (!parsed.success) return { problem: raw === null ? 'it contains null' : `it does not match the catalog schema ${firstIssue(parsed.error)}` };
+  const seen = new Set<string>();
+  for (const r of parsed.data.runs) {
+    if (seen.has(r.id)) return { problem: `it lists run ${r.id} twice` };
+    seen.add(r.id);
+  }
+  return { data: parsed.data };
+}
+
 export interface CatalogOpened {
   catalog: RunCatalog;
   /** Things the user should be told (a corrupt catalog moved aside, unreadable run folders). */
@@ -144,14 +176,9 @@ export class RunCatalog {
     let problem: string | null = null;
     let data: CatalogData | null = null;
     if (exists) {
-      try {
-        const raw = await adapter.read();
-        const parsed = CatalogSchema.safeParse(raw);
-        if (parsed.success) data = parsed.data;
-        else problem = raw === null ? 'it contains null' : `it does not match the catalog schema ${firstIssue(parsed.error)}`;
-      } catch (e) {
-        problem = `it is not valid JSON (${oneLine((e as Error).message)})`;
-      }
+      const read = await readCatalogFile(loc.file);
+      if ('problem' in read) problem = read.problem;
+      else data = read.data;
     }
     if (data) {
       catalog.db.data = data;
