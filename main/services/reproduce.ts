@@ -37,7 +37,7 @@ export interface GridProgress {
 }
 
 /** The newest catalog run with exactly this config. */
-async function findRun(sup: Supervisor, dataDir: string, config: RunConfig): Promise<CatalogEntry | null> {
+export async function findRun(sup: Supervisor, dataDir: string, config: RunConfig): Promise<CatalogEntry | null> {
   const want = canonicalJson(config);
   const candidates = sup.catalog
     .list()

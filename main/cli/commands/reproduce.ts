@@ -13,7 +13,7 @@ import { defaultDataDir } from '../../data-dir';
 import { createSupervisor } from '../../jobs/supervisor';
 import { appVersion } from '../../server/app-paths';
 import { loadRunResults, writeResultsReport } from '../../services/report/results';
-import { gridConfigs, REPRODUCE_METHODS, runGrid } from '../../services/reproduce';
+import { findRun, gridConfigs, REPRODUCE_METHODS, runGrid } from '../../services/reproduce';
 import { parseCount, parseEnvList } from '../args';
 import { createOutput } from '../output';
 
@@ -25,6 +25,7 @@ interface ReproduceOptions {
   parallel: string;
   out: string;
   dataDir?: string;
+  reportOnly?: boolean;
   json?: boolean;
 }
 
@@ -46,6 +47,7 @@ export function registerReproduce(program: Command): void {
     .option('--parallel <n>', 'runs at a time (one worker process each)', '2')
     .option('--out <file>', 'the report', 'docs/RESULTS.md')
     .option('--data-dir <dir>', 'studio data folder (default $SPA_STUDIO_DATA or ~/.spa-studio)')
+    .option('--report-only', 'write the report from the grid runs already completed; start nothing')
     .option('--json', 'one JSON object per line')
     .action(async (o: ReproduceOptions) => {
       const out = createOutput(!!o.json);
@@ -60,7 +62,10 @@ export function registerReproduce(program: Command): void {
       const started = performance.now();
       const bar = out.json ? null : out.progress('grid', configs.length);
       out.record('grid', { runs: configs.length, envs, preset: o.preset, dataDir }, () => `${configs.length} runs (${envs.join(', ')}; preset ${o.preset}); data in ${dataDir}`);
-      const ids = await runGrid(sup, dataDir, configs, {
+      // --report-only: the report of what is finished (a grid stopped part-way), nothing started.
+      const ids = o.reportOnly
+        ? (await Promise.all(configs.map((c) => findRun(sup, dataDir, c)))).filter((e) => e?.status === 'completed').map((e) => e!.id)
+        : await runGrid(sup, dataDir, configs, {
         parallel: parseCount('parallel', o.parallel),
         onProgress: (p) => {
           const detail = p.run ? `${p.run.env} ${p.run.method} s${p.run.seed}: ${p.run.status}${p.etaSeconds !== null ? `, ~${Math.round(p.etaSeconds / 60)} min left` : ''}` : '';
@@ -78,7 +83,7 @@ export function registerReproduce(program: Command): void {
       const require = createRequire(import.meta.url);
       const tfjsVersion = (JSON.parse(readFileSync(require.resolve('@tensorflow/tfjs/package.json'), 'utf8')) as { version: string }).version;
       const markdown = await writeResultsReport(results, {
-        command: `spa reproduce --envs ${envs.join(',')} --seeds ${o.seeds} --preset ${o.preset}${o.methods ? ` --methods ${o.methods}` : ''}`,
+        command: `spa reproduce --envs ${envs.join(',')} --seeds ${o.seeds} --preset ${o.preset}${o.methods ? ` --methods ${o.methods}` : ''}${o.reportOnly ? ' --report-only' : ''}`,
         preset: o.preset,
         wallSeconds: (performance.now() - started) / 1000,
         parallel: parseCount('parallel', o.parallel),
@@ -90,8 +95,8 @@ export function registerReproduce(program: Command): void {
       await fsp.mkdir(dirname(outFile), { recursive: true });
       await fsp.writeFile(outFile, markdown);
       await sup.shutdown();
-      out.record('report', { file: outFile, runs: ids.length, failed: failed.map((e) => ({ id: e.id, status: e.status, message: e.message })) }, () =>
-        [`wrote ${outFile} from ${results.length} runs`, ...failed.map((e) => `  ${e.id}: ${e.status} (${e.message})`)].join('\n'),
+      out.record('report', { file: outFile, runs: ids.length, notCompleted: configs.length - ids.length, failed: failed.map((e) => ({ id: e.id, status: e.status, message: e.message })) }, () =>
+        [`wrote ${outFile} from ${results.length} runs${ids.length < configs.length ? ` (${configs.length - ids.length} of the grid's ${configs.length} not completed)` : ''}`, ...failed.map((e) => `  ${e.id}: ${e.status} (${e.message})`)].join('\n'),
       );
       process.exitCode = failed.length ? 1 : 0;
     });
