@@ -4,6 +4,13 @@
  * comes from a live top-level frame showing our own page (isTrustedFrame) and its payload
  * passes the contract's schema. The reply is always {ok, result} | {ok: false, error}: an
  * exception thrown across IPC would lose its message and stack shape in the renderer.
+ * Each refusal is also reported once through `onRefused` (main.ts logs it), so a page that
+ * keeps knocking is visible.
+ *
+ * Decision on senders VS Code lets through: a frame showing about:blank, or with no URL at
+ * all, is refused like any other foreign frame. VS Code allows them for Playwright runs and
+ * devtools reloads; the studio's end-to-end tests drive browser mode, and our page is always a
+ * file:// (or dev-server) URL, so nothing legitimate calls from them.
  */
 import { fileURLToPath } from 'node:url';
 import { parseRequest, type ChannelName, type ParsedRequest } from '../../common/ipc-contract';
@@ -15,26 +22,67 @@ export interface IpcSender {
   senderFrame: { url: string; parent: unknown } | null;
 }
 
+/** One refused call: `sender` = not our top-level page, `payload` = not what the contract says. */
+export interface IpcRefusal {
+  channel: ChannelName;
+  kind: 'sender' | 'payload';
+  /** Why, in words (the sender's URL is cut to 200 characters). */
+  reason: string;
+}
+
+/** Why the sender is not our live top-level page, or null when it is. Never throws. */
+function senderProblem(event: IpcSender, isTrustedFrame: (url: string) => boolean): string | null {
+  let url: unknown;
+  let parent: unknown;
+  try {
+    // Reading a disposed WebFrameMain throws ("Render frame was disposed"): refuse, do not fail.
+    const frame = event.senderFrame;
+    if (!frame) return 'the sending frame is gone (navigated away or destroyed)';
+    url = frame.url;
+    parent = frame.parent;
+  } catch (e) {
+    return `the sending frame cannot be read (${e instanceof Error ? e.message : String(e)})`;
+  }
+  if (parent !== null) return 'the sender is a sub-frame';
+  if (typeof url !== 'string' || url === '') return 'the sender has no URL';
+  let trusted = false;
+  try {
+    trusted = isTrustedFrame(url);
+  } catch {
+    trusted = false;
+  }
+  return trusted ? null : `the sender shows ${JSON.stringify(url.slice(0, 200))}, not the studio's page`;
+}
+
 export function guardHandler<C extends ChannelName>(
   channel: C,
   handler: (request: ParsedRequest<C>) => Promise<unknown>,
   isTrustedFrame: (url: string) => boolean,
+  onRefused?: (refusal: IpcRefusal) => void,
 ): (event: IpcSender, payload: unknown) => Promise<IpcResult> {
-  return async (event, payload) => {
-    const frame = event.senderFrame;
-    if (!frame || frame.parent !== null || !isTrustedFrame(frame.url)) {
-      return { ok: false, error: `refused ${channel}: the request did not come from the studio's own window` };
+  const refuse = (kind: IpcRefusal['kind'], reason: string, error: string): IpcResult => {
+    try {
+      onRefused?.({ channel, kind, reason });
+    } catch {
+      // A failing reporter must not turn a refusal into an exception.
     }
+    return { ok: false, error };
+  };
+  return async (event, payload) => {
+    const problem = senderProblem(event, isTrustedFrame);
+    if (problem !== null) return refuse('sender', problem, `refused ${channel}: the request did not come from the studio's own window`);
     let request: ParsedRequest<C>;
     try {
       request = parseRequest<C>(channel, payload).request;
     } catch (e) {
-      return { ok: false, error: (e as Error).message };
+      const message = e instanceof Error ? e.message : String(e);
+      return refuse('payload', message, message);
     }
     try {
       return { ok: true, result: await handler(request) };
     } catch (e) {
-      return { ok: false, error: (e as Error).message ?? String(e) };
+      // A handler may throw anything (`throw null` has no message): answer with what it is.
+      return { ok: false, error: e instanceof Error ? e.message : String(e) };
     }
   };
 }

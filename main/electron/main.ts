@@ -12,7 +12,7 @@ import { defaultDataDir } from '../data-dir';
 import { createSupervisor } from '../jobs/supervisor';
 import { callService, createStudioService, type StudioService } from '../services/studio-service';
 import { installCsp, windowCsp } from './csp';
-import { guardHandler, trustedFrameCheck } from './ipc-guard';
+import { guardHandler, trustedFrameCheck, type IpcRefusal } from './ipc-guard';
 import { installNavigationGuards } from './navigation';
 import { windowOptions } from './window-options';
 
@@ -27,6 +27,11 @@ let service: StudioService | null = null;
 let shutdown: (() => Promise<void>) | null = null;
 
 const isAppUrl = trustedFrameCheck({ rendererFile, ...(devServerUrl ? { devServerUrl } : {}) });
+
+/** One log line per refused IPC call: a foreign frame knocking, or our page breaking the contract. */
+function reportRefusal(refusal: IpcRefusal): void {
+  console.warn(`spa: refused IPC spa:${refusal.channel} (${refusal.kind}): ${refusal.reason.slice(0, 300)}`);
+}
 
 function createWindow(): BrowserWindow {
   const win = new BrowserWindow(windowOptions(preloadPath));
@@ -54,7 +59,7 @@ async function start(): Promise<void> {
   };
 
   for (const channel of CHANNEL_NAMES) {
-    const guarded = guardHandler(channel, (request: ParsedRequest<ChannelName>) => callService(svc, channel, request), isAppUrl);
+    const guarded = guardHandler(channel, (request: ParsedRequest<ChannelName>) => callService(svc, channel, request), isAppUrl, reportRefusal);
     ipcMain.handle(`spa:${channel}`, (event, payload: unknown) => guarded(event, payload));
   }
   svc.subscribe((event) => {

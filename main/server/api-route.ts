@@ -5,9 +5,11 @@
  * and 500 for anything else.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { StringDecoder } from 'node:string_decoder';
 import { ContractError, parseRequest, type ChannelName } from '../../common/ipc-contract';
 import { callService, type StudioService } from '../services/studio-service';
 import { ServiceError } from '../services/studio/errors';
+import { parseJsonSliced, runSliced } from '../io/json-slices';
 
 const MB = 1024 * 1024;
 /** Imports carry a whole file (the contract allows 256 MB of text, JSON escaping adds some). */
@@ -24,11 +26,16 @@ export function sendJson(res: ServerResponse, status: number, body: unknown): vo
 
 class BodyTooLarge extends Error {}
 
-function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
+/**
+ * The body as text, decoded chunk by chunk as it arrives (one 300 MB Buffer.concat and
+ * toString would hold the event loop for a while).
+ */
+function readBody(req: IncomingMessage, limit: number): Promise<string> {
   const declared = Number(req.headers['content-length'] ?? 0);
   if (declared > limit) return Promise.reject(new BodyTooLarge());
   return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
+    const decoder = new StringDecoder('utf8');
+    const parts: string[] = [];
     let size = 0;
     req.on('data', (chunk: Buffer) => {
       size += chunk.length;
@@ -38,9 +45,9 @@ function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
         reject(new BodyTooLarge());
         return;
       }
-      chunks.push(chunk);
+      parts.push(decoder.write(chunk));
     });
-    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('end', () => resolve(parts.join('') + decoder.end()));
     req.on('error', reject);
   });
 }
@@ -54,7 +61,8 @@ export async function handleApi(req: IncomingMessage, res: ServerResponse, chann
   let payload: unknown;
   try {
     const body = await readBody(req, limit);
-    payload = body.length === 0 ? {} : (JSON.parse(body.toString('utf8')) as unknown);
+    // Sliced: an import's body holds a whole file, and JSON.parse of 100 MB takes about a second.
+    payload = body.length === 0 ? {} : await runSliced(parseJsonSliced(body));
   } catch (e) {
     if (e instanceof BodyTooLarge) {
       res.setHeader('Connection', 'close');
@@ -69,6 +77,7 @@ export async function handleApi(req: IncomingMessage, res: ServerResponse, chann
   } catch (e) {
     if (e instanceof ContractError) return sendJson(res, 400, { ok: false, error: e.message });
     if (e instanceof ServiceError) return sendJson(res, e.status, { ok: false, error: e.message });
-    sendJson(res, 500, { ok: false, error: (e as Error).message ?? String(e) });
+    // `throw null` or a string has no message: answer with what it is, never fail here.
+    sendJson(res, 500, { ok: false, error: e instanceof Error ? e.message : String(e) });
   }
 }

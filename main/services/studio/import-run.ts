@@ -3,20 +3,56 @@
  * creates nothing), then create the run through the catalog, write its trajectories and
  * annotations, and mark it completed. If writing fails half-way the folder and its entry are
  * removed again, so no half-imported run is left behind.
+ *
+ * Parsing and writing give the event loop a turn every few milliseconds and the file is
+ * fsynced asynchronously: a 100 MB import must not freeze the window (the Electron main
+ * process runs its UI thread) or stall browser mode's other requests.
  */
+import { promises as fsp } from 'node:fs';
 import { basename } from 'node:path';
 import type { z } from 'zod';
 import type { ImportResultSchema } from '../../../common/ipc-contract';
 import type { RunTrajectory } from '../../../common/run-schema';
-import { AppendLog } from '../../../engine/storage/append-log';
+import { encodeRecord } from '../../../engine/storage/append-log';
 import { removeTree } from '../../../engine/storage/durable';
-import { importText, ImportRefused } from '../../io/import';
+import { importTextSliced, ImportRefused } from '../../io/import';
+import { SLICE_MS } from '../../io/json-slices';
 import type { RunCatalog } from '../../runs/catalog';
 import { appendRunLog, runPaths } from '../../runs/run-folder';
 import { invalid } from './errors';
 import type { AnnotationStore } from './annotation-store';
 
-const BATCH = 500;
+/** Bytes of encoded lines handed to one write(). */
+const WRITE_BYTES = 1 << 20;
+
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/**
+ * Appends the trajectories to the new run's (empty) trajectories.jsonl in the append log's
+ * checked-line format, in slices, and fsyncs it before returning.
+ */
+async function writeTrajectories(path: string, trajectories: readonly RunTrajectory[]): Promise<void> {
+  const fh = await fsp.open(path, 'a');
+  try {
+    let text = '';
+    let sliceStart = performance.now();
+    for (const t of trajectories) {
+      text += encodeRecord(t) + '\n';
+      if (text.length >= WRITE_BYTES) {
+        await fh.appendFile(text);
+        text = '';
+      }
+      if (performance.now() - sliceStart >= SLICE_MS) {
+        await nextTurn();
+        sliceStart = performance.now();
+      }
+    }
+    if (text) await fh.appendFile(text);
+    await fh.sync();
+  } finally {
+    await fh.close();
+  }
+}
 
 export async function importAsRun(
   catalog: RunCatalog,
@@ -26,7 +62,7 @@ export async function importAsRun(
 ): Promise<z.output<typeof ImportResultSchema>> {
   let file;
   try {
-    file = importText(text);
+    file = await importTextSliced(text);
   } catch (e) {
     if (e instanceof ImportRefused) throw invalid(`${basename(fileName)} was not imported: ${e.message}`);
     throw e;
@@ -42,12 +78,7 @@ export async function importAsRun(
   });
   const paths = runPaths(catalog.runsDir, entry.id);
   try {
-    const log = AppendLog.open<RunTrajectory>(paths.trajectories);
-    try {
-      for (let i = 0; i < file.trajectories.length; i += BATCH) log.appendMany(file.trajectories.slice(i, i + BATCH));
-    } finally {
-      log.close();
-    }
+    await writeTrajectories(paths.trajectories, file.trajectories);
     (await openAnnotations(entry.id)).add(file.annotations);
     appendRunLog(paths.dir, `imported ${file.trajectories.length} trajectories from ${name} (${file.format}); ${file.skipped} records skipped`);
     for (const w of file.warnings) appendRunLog(paths.dir, `import: ${w}`);
