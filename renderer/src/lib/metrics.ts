@@ -120,11 +120,16 @@ export class MetricTable {
     const col = this.columns.get(key);
     if (!col || col.rows.length === 0) return { raw: [], smooth: null, last: null, total: 0 };
     const { xs, stepsOf, raw, last } = this.rawSeries(key, col, axis, maxPoints);
-    // Raw and smoothed lines are decimated each on its own shape (spikes stay in the faint raw line).
+    // The raw line keeps its spikes (LTTB, cached); the smoothed line is already low-pass, so
+    // evenly spaced points draw it faithfully at a fraction of LTTB's cost per slider move.
     let smooth: Point[] | null = null;
     if (smoothing > 0) {
       const smoothed = emaSmooth(col.values, smoothing);
-      smooth = lttbIndices(xs, smoothed, maxPoints).map((i) => ({ x: xs[i]!, y: smoothed[i]!, step: stepsOf[i]! }));
+      const n = smoothed.length;
+      const stride = Math.max(1, Math.ceil((n - 1) / Math.max(1, maxPoints - 1))); // the last point too, within maxPoints
+      smooth = [];
+      for (let i = 0; i < n; i += stride) smooth.push({ x: xs[i]!, y: smoothed[i]!, step: stepsOf[i]! });
+      if ((n - 1) % stride !== 0) smooth.push({ x: xs[n - 1]!, y: smoothed[n - 1]!, step: stepsOf[n - 1]! });
     }
     return { raw, smooth, last, total: col.rows.length };
   }
