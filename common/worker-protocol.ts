@@ -27,7 +27,15 @@ export type StageJob = z.infer<typeof StageJobSchema>;
 
 export const StageSummarySchema = z.record(z.string(), z.union([z.number(), z.string(), z.boolean(), z.null()]));
 
-export const ParentMessageSchema = z.discriminatedUnion('type', [z.object({ type: z.literal('start'), job: StageJobSchema }), z.object({ type: z.literal('cancel') })]);
+export const ParentMessageSchema = z.discriminatedUnion('type', [
+  z.object({
+    type: z.literal('start'),
+    job: StageJobSchema,
+    /** Send `heartbeat` this often (ms) while alive; the supervisor kills a worker that goes quiet. Absent: no heartbeats. */
+    heartbeatMs: z.number().int().positive().optional(),
+  }),
+  z.object({ type: z.literal('cancel') }),
+]);
 export type ParentMessage = z.infer<typeof ParentMessageSchema>;
 
 export const WorkerMessageSchema = z.discriminatedUnion('type', [
@@ -38,5 +46,7 @@ export const WorkerMessageSchema = z.discriminatedUnion('type', [
   /** The stage finished: `lastStep` is the run-wide step of its last metric record (stepOffset when it wrote none). */
   z.object({ type: z.literal('done'), lastStep: z.number().int().min(0), summary: StageSummarySchema }),
   z.object({ type: z.literal('error'), message: z.string(), stack: z.string().optional() }),
+  /** Alive (sent every heartbeatMs, also from inside long synchronous loops; see engine/worker/heartbeat.ts). */
+  z.object({ type: z.literal('heartbeat') }),
 ]);
 export type WorkerMessage = z.infer<typeof WorkerMessageSchema>;

@@ -10,6 +10,7 @@ import { groupAdvantages } from '../algo/grpo';
 import { grpoLoss } from '../algo/losses';
 import type { TransformerLM } from '../model/transformer';
 import type { Tokenizer } from '../tokenizer';
+import { pulse } from '../worker/heartbeat';
 import { packRows, takeRows } from './batch';
 import { episodeText, trainingSequences, type PromptLayout } from './step-view';
 
@@ -72,6 +73,7 @@ export function grpoUpdate(policy: TransformerLM, reference: TransformerLM, opti
       stats.clipFrac += c as number;
       stats.n++;
       tf.dispose([value, grads, ...kept, ...Object.values(t)]);
+      pulse();
     }
   }
   return { 'losses/policy_loss': stats.policy / stats.n, 'losses/kl': stats.kl / stats.n, 'losses/clipfrac': stats.clipFrac / stats.n };

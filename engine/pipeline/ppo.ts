@@ -18,6 +18,7 @@ import type { GaeGranularity, StepRewardMultiplier } from '../algo/flags';
 import type { ScalarHead } from '../model/heads';
 import type { TransformerLM } from '../model/transformer';
 import type { Tokenizer } from '../tokenizer';
+import { pulse } from '../worker/heartbeat';
 import { packRows, takeRows } from './batch';
 import type { ScoredBatch } from './fusion';
 import { ACK_STEP, episodeText, trainingSequences, type PromptLayout } from './step-view';
@@ -127,6 +128,7 @@ export function ppoUpdate(
     const read = (t: tf.Tensor) => Float32Array.from(t.dataSync());
     return [read(logProbs), read(reference.logProbsOf(x, y)), read(valueHead.apply(hidden))];
   });
+  pulse();
   const maskRows = rowsOf(mask, B, L);
   const klRows = rowsOf(oldLp.map((lp, i) => lp - (refLp[i] as number)), B, L);
   const rewards = klRows.map((k, b) => tokenRewards({ kl: k, klCoef: kl.value, stepEnds: (rows[b] as PpoRow).ends, stepRewards: (rows[b] as PpoRow).endRewards, multiplier: 'none', mask: maskRows[b] }));
@@ -181,6 +183,7 @@ export function ppoUpdate(
       stats.clipFrac += c as number;
       stats.n++;
       tf.dispose([value, grads, ...kept, ...Object.values(t)]);
+      pulse();
     }
   }
   // Adaptive KL: the batch mean of Σ_tokens kl·mask (TRL), n = trajectories in the batch.

@@ -2,13 +2,15 @@
  * Child-process entry point: runs one pipeline stage for the supervisor. It waits for a
  * `start` message, picks the compute backend, runs the stage and reports through typed
  * messages (common/worker-protocol.ts). Exit code 0 after `done`, 1 after `error`; a
- * `cancel` stops the stage at its next checkpoint boundary.
+ * `cancel` stops the stage at its next checkpoint boundary. With `heartbeatMs` in `start` it
+ * also sends `heartbeat`s (heartbeat.ts), so a hung worker can be told from a busy one.
  * Start with: fork('engine/worker/stage-worker.ts', { execArgv: ['--import', 'tsx'] }).
  */
 import { ParentMessageSchema, type WorkerMessage } from '../../common/worker-protocol';
 import { initBackend } from '../backend';
 import { CACHED_STAGES, runStage } from '../pipeline/stages';
 import { StageIo } from '../pipeline/stages/stage-io';
+import { startHeartbeat } from './heartbeat';
 
 function send(m: WorkerMessage): void {
   if (process.send && process.connected) process.send(m);
@@ -22,6 +24,8 @@ async function run(job: Parameters<typeof ParentMessageSchema.parse>[0]): Promis
     io?.requestCancel();
     return;
   }
+  // Alive-signals for the supervisor's watchdog (only when it asked for them).
+  if (msg.heartbeatMs) startHeartbeat(() => send({ type: 'heartbeat' }), msg.heartbeatMs);
   const backend = await initBackend(msg.job.config.backend);
   send({ type: 'ready', backend: { name: backend.backend, reason: backend.reason } });
   io = new StageIo(msg.job, send, CACHED_STAGES.has(msg.job.stage));

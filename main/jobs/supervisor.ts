@@ -1,7 +1,8 @@
 /**
  * The job supervisor: starts runs, runs their stages in child processes (one at a time per
  * run), streams their events (throttled), cancels, and notices a dead child at once (the
- * 'exit' event), marking the run crashed so it can be resumed. One per process; the CLI, the
+ * 'exit' event) and a hung one after its heartbeats stop (worker-process.ts's watchdog),
+ * marking the run crashed so it can be resumed. One per process; the CLI, the
  * browser-mode server and the Electron main process all use it through RunLauncher.
  */
 import type { ChildProcess } from 'node:child_process';
@@ -25,6 +26,10 @@ export interface SupervisorOptions {
   workerEnv?: NodeJS.ProcessEnv;
   /** Sees every worker as it starts (fault-injection tests kill them). */
   onWorkerStart?: (job: StageJob, child: ChildProcess) => void;
+  /** Heartbeat interval asked of the workers (ms, default 1000). */
+  heartbeatMs?: number;
+  /** A worker silent this long (ms) is taken for hung, killed, and its run marked crashed (default 300 000; 0: never). */
+  heartbeatTimeoutMs?: number;
 }
 
 interface ActiveRun {
@@ -116,7 +121,13 @@ export async function createSupervisor(opts: SupervisorOptions): Promise<Supervi
       events.push(m);
     };
     const runStage = (job: StageJob, forward: (m: WorkerMessage) => void) => {
-      const handle = startWorker(job, forward, opts.workerEnv);
+      // Cancelled (or the app is quitting) while the executor was between stages: start nothing,
+      // or shutdown() would wait for a worker it could not see when it killed the others.
+      if (run.cancelRequested) return Promise.reject(new StageFailed(`cancelled before the ${job.stage} stage started`, 'failed'));
+      const handle = startWorker(job, forward, opts.workerEnv, {
+        ...(opts.heartbeatMs !== undefined ? { heartbeatMs: opts.heartbeatMs } : {}),
+        ...(opts.heartbeatTimeoutMs !== undefined ? { heartbeatTimeoutMs: opts.heartbeatTimeoutMs } : {}),
+      });
       run.child = handle.child;
       opts.onWorkerStart?.(job, handle.child);
       void setStatus(id, { message: `stage ${job.stage}` }).catch(() => undefined);

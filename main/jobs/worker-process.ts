@@ -2,6 +2,8 @@
  * Starts a stage worker as a child process and turns its life into a promise: resolves on
  * `done`, rejects with the worker's own error message, or with how it died (signal, exit code)
  * when it vanished without one. Messages are validated; a malformed one is reported, not trusted.
+ * A watchdog kills a worker that stops sending anything (heartbeats included) for too long: a
+ * step that never returns blocks the worker's thread, so only its parent can end it.
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -17,8 +19,9 @@ const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
  * (electron-vite builds it), which runs as plain Node (ELECTRON_RUN_AS_NODE under Electron).
  */
 export function workerEntry(env: NodeJS.ProcessEnv = process.env): { file: string; execArgv: string[] } {
-  // An explicit built worker (the build test runs the bundled one this way).
-  if (env.SPA_WORKER_FILE) return { file: env.SPA_WORKER_FILE, execArgv: [] };
+  // An explicit worker: the bundled one (the build test), or a TypeScript entry that wraps the
+  // real worker (fault-injection tests), which runs through tsx like the source.
+  if (env.SPA_WORKER_FILE) return { file: env.SPA_WORKER_FILE, execArgv: env.SPA_WORKER_FILE.endsWith('.ts') ? ['--import', 'tsx'] : [] };
   const source = join(ROOT, 'engine', 'worker', 'stage-worker.ts');
   if (existsSync(source) && env.SPA_WORKER_BUILT !== '1') return { file: source, execArgv: ['--import', 'tsx'] };
   return { file: join(ROOT, 'out', 'main', 'stage-worker.js'), execArgv: [] };
@@ -41,25 +44,69 @@ export interface WorkerHandle {
   result: Promise<{ lastStep: number; summary: Record<string, unknown> }>;
 }
 
-export function startWorker(job: StageJob, onMessage: (m: WorkerMessage) => void, env: NodeJS.ProcessEnv = process.env): WorkerHandle {
+/** How often a worker says it is alive (ms). */
+export const DEFAULT_HEARTBEAT_MS = 1000;
+/**
+ * How long a worker may stay silent before it is taken for hung and killed (ms). Generous:
+ * every message counts and rollouts and minibatches pulse, but one synchronous TF.js call (a
+ * whole-batch forward pass at a large preset on the wasm backend) can hold the thread for
+ * minutes, and killing a healthy run is worse than noticing a hung one late.
+ */
+export const DEFAULT_HEARTBEAT_TIMEOUT_MS = 300_000;
+
+export interface WorkerLiveness {
+  /** Heartbeat interval asked of the worker (default DEFAULT_HEARTBEAT_MS). */
+  heartbeatMs?: number;
+  /** Silence after which the worker is killed as hung (default DEFAULT_HEARTBEAT_TIMEOUT_MS); 0 turns the watchdog off. */
+  heartbeatTimeoutMs?: number;
+  /** Silence allowed before the first message (the worker compiles and loads TF.js); default max(timeout, 120 s). */
+  startupTimeoutMs?: number;
+}
+
+export function startWorker(job: StageJob, onMessage: (m: WorkerMessage) => void, env: NodeJS.ProcessEnv = process.env, liveness: WorkerLiveness = {}): WorkerHandle {
   const entry = workerEntry(env);
   const child = fork(entry.file, [], { execArgv: entry.execArgv, stdio: ['ignore', 'inherit', 'pipe', 'ipc'], env });
   let stderr = '';
   child.stderr?.on('data', (d: Buffer) => {
     stderr = (stderr + d.toString()).slice(-4000);
   });
+  const heartbeatMs = liveness.heartbeatMs ?? DEFAULT_HEARTBEAT_MS;
+  const timeoutMs = liveness.heartbeatTimeoutMs ?? DEFAULT_HEARTBEAT_TIMEOUT_MS;
+  const startupMs = liveness.startupTimeoutMs ?? Math.max(timeoutMs, 120_000);
+  let lastHeard = Date.now();
+  let heard = false;
+  let hung: { silentMs: number } | null = null;
+  // The watchdog: a worker stuck in a step that never returns sends nothing, ever; kill it.
+  const watchdog =
+    timeoutMs > 0
+      ? setInterval(
+          () => {
+            const silentMs = Date.now() - lastHeard;
+            if (child.exitCode !== null || child.signalCode !== null || silentMs <= (heard ? timeoutMs : startupMs)) return;
+            hung = { silentMs };
+            clearInterval(watchdog as NodeJS.Timeout);
+            child.kill('SIGKILL');
+          },
+          Math.max(20, Math.min(250, Math.floor(timeoutMs / 20))),
+        )
+      : null;
+  watchdog?.unref();
   const result = new Promise<{ lastStep: number; summary: Record<string, unknown> }>((resolve, reject) => {
     let settled = false;
     let done: { lastStep: number; summary: Record<string, unknown> } | null = null;
     let error: string | null = null;
     let errorStack: string | undefined;
     child.on('message', (raw) => {
+      lastHeard = Date.now();
+      heard = true;
       const parsed = WorkerMessageSchema.safeParse(raw);
       if (!parsed.success) {
         onMessage({ type: 'log', message: `worker sent a malformed message (ignored): ${JSON.stringify(raw).slice(0, 200)}` });
         return;
       }
       const m = parsed.data;
+      if (m.type === 'heartbeat') return;
+      if ((m.type === 'done' || m.type === 'error') && watchdog) clearInterval(watchdog);
       if (m.type === 'done') {
         done = { lastStep: m.lastStep, summary: m.summary };
         // Its work is saved; a worker that lingers (a stuck handle) must not hold the run.
@@ -72,22 +119,27 @@ export function startWorker(job: StageJob, onMessage: (m: WorkerMessage) => void
       onMessage(m);
     });
     child.on('error', (e) => {
+      if (watchdog) clearInterval(watchdog);
       if (settled) return;
       settled = true;
       reject(new StageFailed(`could not start the ${job.stage} worker: ${e.message}`, 'crashed'));
     });
     child.on('exit', (code, signal) => {
+      if (watchdog) clearInterval(watchdog);
       if (settled) return;
       settled = true;
       if (done) resolve(done);
       else if (error) reject(new StageFailed(error, 'failed', errorStack));
-      else {
+      else if (hung) {
+        const s = ((hung as { silentMs: number }).silentMs / 1000).toFixed(1);
+        reject(new StageFailed(`the ${job.stage} worker stopped responding (no heartbeat for ${s} s: a hung environment step or a deadlock) and was killed`, 'crashed'));
+      } else {
         const how = signal ? `was killed (${signal})` : `exited with code ${code}`;
         const tail = stderr.trim().split('\n').slice(-3).join(' | ');
         reject(new StageFailed(`the ${job.stage} worker ${how}${tail ? `: ${tail}` : ''}`, 'crashed'));
       }
     });
   });
-  child.send({ type: 'start', job });
+  child.send({ type: 'start', job, heartbeatMs });
   return { child, result };
 }

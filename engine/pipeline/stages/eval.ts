@@ -3,11 +3,14 @@
  * Success rate, grounding accuracy (share of valid actions), average final reward and mean
  * steps, overall and per task type. When the run has a progress estimator, it also scores the
  * test trajectories, which nobody trained on: its attribution quality against the oracle
- * progress there is the honest number.
+ * progress there is the honest number. An episode whose environment throws is logged (with its
+ * stack) and left out of the figures, counted in `charts/env_errors`; the stage fails once more
+ * than the allowed share of its episodes did.
  */
 import type { Trajectory } from '../../../common/trajectory';
+import { describeEnvError, EnvErrorBudget } from '../../../envs/core/rollout';
 import type { Split } from '../../../envs/core/types';
-import { playTasks } from '../evaluate';
+import { envFaultLimits, playEpisodes } from '../evaluate';
 import { scoreAndFuse } from '../fusion';
 import { ProgressEstimator } from '../progress';
 import { attributionMetrics, loadModel, releaseModel, rolloutMetrics, taskIds, viewOptions, type LoadedModel } from './shared';
@@ -39,16 +42,24 @@ export async function runEvalStage(io: StageIo): Promise<Record<string, number>>
     const metrics: Record<string, number> = {};
     const all: Trajectory[] = [];
     const splits: Split[] = ['seen', 'unseen'];
+    const limits = envFaultLimits();
+    const budget = new EnvErrorBudget(splits.length * c.data.evalTasks, limits.maxErrorRate);
     for (const [i, split] of splits.entries()) {
       if (io.cancelled) break;
-      let trajs = playTasks(policy.model, policy.tok, c.env, taskIds(c.env, split, c.data.evalTasks), {
+      const played = playEpisodes(policy.model, policy.tok, c.env, taskIds(c.env, split, c.data.evalTasks), {
         layout: c.prompt.layout,
         maxNewTokens: c.prompt.maxNewTokens,
         greedy: true,
         seed: 0,
         policyName: `${c.method}-eval`,
-      }).map((t) => ({ ...t, id: `${t.taskId}#eval` }));
-      if (pe) trajs = scoreAndFuse(pe, policy.tok, trajs, viewOptions(c), { alpha: c.reward.alpha, beta: c.reward.beta, stepValueSource: 'pe' }).trajectories;
+        stepTimeoutMs: limits.stepTimeoutMs,
+      });
+      for (const e of played.errors) {
+        io.log(describeEnvError(e));
+        budget.record(e);
+      }
+      let trajs = played.trajectories.flatMap((t) => (t ? [{ ...t, id: `${t.taskId}#eval` }] : []));
+      if (pe && trajs.length) trajs = scoreAndFuse(pe, policy.tok, trajs, viewOptions(c), { alpha: c.reward.alpha, beta: c.reward.beta, stepValueSource: 'pe' }).trajectories;
       io.trajectories(1, `eval-${split}`, trajs);
       Object.assign(metrics, evalMetrics(trajs, `_${split}`));
       all.push(...trajs);
@@ -60,7 +71,7 @@ export async function runEvalStage(io: StageIo): Promise<Record<string, number>>
       metrics['eval/progress_mse'] = quality['progress/mse'];
       metrics['eval/progress_oracle_corr'] = quality['progress/oracle_corr'];
     }
-    io.metric(1, metrics);
+    io.metric(1, { ...metrics, 'charts/env_errors': budget.errors });
     io.log(
       `eval: success seen ${pct(metrics['eval/success_rate_seen'])}, unseen ${pct(metrics['eval/success_rate_unseen'])}; grounding ${pct(metrics['eval/grounding_accuracy'])}`,
     );

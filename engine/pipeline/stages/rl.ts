@@ -7,16 +7,21 @@
  *                     shuffled order, batchSize per iteration
  * One checkpoint per iteration (policy, value head, Adam, KL coefficient, counters): a resume
  * replays the interrupted iteration exactly, since rollouts are seeded by (seed, iteration).
+ * Online, an episode whose environment throws is logged (with its stack) and counted in
+ * `charts/env_errors`, and its whole group is left out of the batch (no partial trajectory
+ * and no partial group is trained on); the stage fails once more than the allowed share of
+ * its planned episodes did.
  */
 import * as tf from '@tensorflow/tfjs';
 import { join } from 'node:path';
 import type { RunTrajectory } from '../../../common/run-schema';
 import type { Trajectory } from '../../../common/trajectory';
+import { describeEnvError, EnvErrorBudget } from '../../../envs/core/rollout';
 import { Rng } from '../../../envs/core/rng';
 import { AdaptiveKLController, FixedKLController, type KlController } from '../../algo/kl-controller';
 import { loadLatestCheckpoint } from '../../checkpoint';
 import { createValueHead } from '../../model/heads';
-import { playTasks } from '../evaluate';
+import { envFaultLimits, playEpisodes } from '../evaluate';
 import type { ScoredBatch } from '../fusion';
 import { grpoUpdate } from '../grpo';
 import { ppoRows, ppoUpdate } from '../ppo';
@@ -29,6 +34,8 @@ interface RlState {
   iteration: number;
   klCoef: number;
   globalStep: number;
+  /** Environment errors so far (absent in checkpoints from before it was counted). */
+  envErrors?: number;
 }
 
 export async function runRlStage(io: StageIo): Promise<void> {
@@ -65,30 +72,45 @@ export async function runRlStage(io: StageIo): Promise<void> {
     const offline = c.ppo.mode === 'offline' ? offlineData(io, c.method === 'grpo') : null;
     const pool = taskIds(c.env, 'train', c.data.expertTasks);
     const groups = c.ppo.batchSize / c.grpo.groupSize;
+    const limits = envFaultLimits();
+    const budget = new EnvErrorBudget(c.ppo.iterations * c.ppo.batchSize, limits.maxErrorRate, state.envErrors ?? 0);
     for (let it = state.iteration; it < c.ppo.iterations && !io.cancelled; it++) {
       const started = performance.now();
       let trajs: Trajectory[];
+      let envErrors = 0;
       if (offline) {
         trajs = offline.batch(it, c.ppo.batchSize, c.seed);
       } else {
         const rng = new Rng(`rl-tasks#${c.seed}#${it}`);
         const chosen = rng.shuffle([...pool]).slice(0, groups);
         const tasks = chosen.flatMap((t) => Array.from({ length: c.grpo.groupSize }, () => t));
-        trajs = playTasks(policy, tok, c.env, tasks, {
+        const played = playEpisodes(policy, tok, c.env, tasks, {
           layout: c.prompt.layout,
           maxNewTokens: c.prompt.maxNewTokens,
           greedy: false,
           temperature: 1,
           seed: c.seed * 100_000 + it,
           policyName: `${c.method}-it${it + 1}`,
-        }).map((t, i) => ({ ...t, id: `${t.taskId}#it${it + 1}#g${i % c.grpo.groupSize}` }));
+          stepTimeoutMs: limits.stepTimeoutMs,
+        });
+        for (const e of played.errors) {
+          io.log(describeEnvError(e));
+          budget.record(e);
+        }
+        envErrors = played.errors.length;
+        // A group with a failed episode is dropped whole: group baselines (GRPO, LOO) need all of it.
+        const failedGroups = new Set(played.errors.map((e) => Math.floor(e.episode / c.grpo.groupSize)));
+        trajs = played.trajectories.flatMap((t, i) => (t && !failedGroups.has(Math.floor(i / c.grpo.groupSize)) ? [{ ...t, id: `${t.taskId}#it${it + 1}#g${i % c.grpo.groupSize}` }] : []));
+        if (failedGroups.size) io.log(`iteration ${it + 1}: ${failedGroups.size} of ${groups} groups left out after environment errors`);
       }
       const envSteps = trajs.reduce((a, t) => a + t.steps.length, 0);
       const rolloutSeconds = (performance.now() - started) / 1000;
-      let losses: Record<string, number>;
+      let losses: Record<string, number> = {};
       let scoredTrajs: Trajectory[] = trajs;
       let extra: Record<string, number> = {};
-      if (c.method === 'grpo') {
+      if (!trajs.length) {
+        io.log(`iteration ${it + 1}: no usable rollouts (every group hit an environment error); no update`);
+      } else if (c.method === 'grpo') {
         losses = { ...grpoUpdate(policy, reference, optimizer, tok, trajs, { ...view, epochs: c.ppo.epochs, miniBatchSize: c.ppo.miniBatchSize, clip: c.ppo.clip, klCoef: kl.value, seed: c.seed * 1000 + it }) };
       } else {
         const scored: ScoredBatch = offline?.scored(trajs) ?? stepRewardsFor(c, pe ? { estimator: pe, tok } : null, trajs);
@@ -98,12 +120,13 @@ export async function runRlStage(io: StageIo): Promise<void> {
         const sums = scored.stepRewards.map((r) => r.reduce((a, b) => a + b, 0));
         extra = { 'charts/fused_return': sums.reduce((a, b) => a + b, 0) / Math.max(sums.length, 1), ...(attributionMetrics(scoredTrajs) ?? {}) };
       }
-      state = { iteration: it + 1, klCoef: kl.value, globalStep: state.globalStep + envSteps };
+      state = { iteration: it + 1, klCoef: kl.value, globalStep: state.globalStep + envSteps, envErrors: budget.errors };
       io.trajectories(it + 1, 'train', scoredTrajs as RunTrajectory[]);
       io.metric(it + 1, {
         ...rolloutMetrics(trajs),
         ...extra,
         ...losses,
+        ...(offline ? {} : { 'charts/env_errors': envErrors }),
         global_step: state.globalStep,
         'charts/SPS': envSteps / Math.max(rolloutSeconds, 1e-9),
         'charts/iteration_seconds': (performance.now() - started) / 1000,

@@ -1,0 +1,48 @@
+/**
+ * Liveness of a stage worker. The supervisor kills a worker it has not heard from for a while
+ * (main/jobs/worker-process.ts: a hung environment step or a deadlock blocks the thread for
+ * good, and nothing else would notice). Every message a worker sends counts; on top of them:
+ *
+ *   - a timer sends `heartbeat` every interval while the event loop turns (awaits, file I/O);
+ *   - long synchronous loops (rollouts, minibatches) call `pulse()`, which sends one when an
+ *     interval has passed, so healthy training never goes quiet while a stuck step does.
+ *
+ * `pulse()` is a no-op until `startHeartbeat` runs (tests, benchmarks, and workers whose parent
+ * did not ask for heartbeats). It also notices a dead parent: once this process has been
+ * re-parented, nothing will read what it writes, and a resumed run must not meet a second
+ * writer in its logs, so it exits at once instead of finishing its synchronous loop first.
+ */
+
+let beat: (() => void) | null = null;
+let intervalMs = 1000;
+let last = 0;
+let parentPid = 0;
+
+function parentGone(): boolean {
+  return parentPid !== 0 && process.ppid !== parentPid;
+}
+
+function send(): void {
+  last = Date.now();
+  if (parentGone()) process.exit(3);
+  beat?.();
+}
+
+/** Sends a heartbeat when one is due. Cheap (one clock read) when none is: call it freely in loops. */
+export function pulse(): void {
+  if (beat && Date.now() - last >= intervalMs) send();
+}
+
+/** Starts the heartbeat (`send` posts the message); returns the stop function. */
+export function startHeartbeat(sendBeat: () => void, everyMs: number): () => void {
+  beat = sendBeat;
+  intervalMs = Math.max(10, everyMs);
+  parentPid = process.ppid;
+  send();
+  const timer = setInterval(send, intervalMs);
+  timer.unref();
+  return () => {
+    clearInterval(timer);
+    beat = null;
+  };
+}
