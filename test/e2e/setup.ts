@@ -3,11 +3,10 @@
  * served by the real browser-mode server over the real studio service in a temp data folder,
  * driven by Debian's Chromium through playwright-core.
  */
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmdirSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { startBrowserServer, type BrowserServer } from '../../main/server/browser-server';
@@ -23,48 +22,8 @@ export const REPO = fileURLToPath(new URL('../..', import.meta.url));
 export const RENDERER_OUT = join(REPO, 'out', 'renderer');
 export const SCREENSHOTS = join(REPO, 'test-artifacts', 'screenshots');
 
-/** Sources the renderer bundle is built from (it also imports common/ and envs/core/). */
-const SOURCES = [join(REPO, 'renderer'), join(REPO, 'common'), join(REPO, 'envs', 'core'), join(REPO, 'preload', 'bridge.ts')];
-
-function newestMtime(path: string): number {
-  const st = statSync(path, { throwIfNoEntry: false });
-  if (!st) return 0;
-  if (!st.isDirectory()) return st.mtimeMs;
-  let newest = st.mtimeMs;
-  for (const name of readdirSync(path)) {
-    if (name === 'node_modules') continue;
-    newest = Math.max(newest, newestMtime(join(path, name)));
-  }
-  return newest;
-}
-
 /** Builds out/renderer with vite when it is missing or older than its sources (once, even across test files). */
-export function ensureRendererBuilt(): void {
-  const index = join(RENDERER_OUT, 'index.html');
-  const fresh = () => existsSync(index) && statSync(index).mtimeMs >= Math.max(...SOURCES.map(newestMtime));
-  if (fresh()) return;
-  // A directory as a lock: mkdir is atomic, so parallel test files build once.
-  const lock = join(REPO, 'out', '.renderer-build.lock');
-  mkdirSync(dirname(lock), { recursive: true });
-  for (let waited = 0; ; waited += 200) {
-    try {
-      mkdirSync(lock);
-      break;
-    } catch {
-      if (waited > 120_000) throw new Error(`renderer build lock ${lock} held for 2 minutes; remove it if no build is running`);
-      execFileSync('sleep', ['0.2']);
-    }
-  }
-  try {
-    if (fresh()) return;
-    execFileSync(process.execPath, [join(REPO, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '-c', join(REPO, 'renderer', 'vite.config.ts'), '--logLevel', 'warn'], {
-      cwd: REPO,
-      stdio: ['ignore', 'inherit', 'inherit'],
-    });
-  } finally {
-    rmdirSync(lock);
-  }
-}
+export { ensureRendererBuilt } from '../../main/server/renderer-build';
 
 export interface Studio {
   url: string;

@@ -2,6 +2,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import type { Command } from 'commander';
 import { defaultDataDir } from '../../data-dir';
 import { electronAppArg, electronAppIsCurrent, electronBinary, packageBin, REPO_ROOT, rendererIsCurrent } from '../../server/app-paths';
+import { ensureRendererBuilt } from '../../server/renderer-build';
 import { parseCount } from '../args';
 import { createOutput, type Output } from '../output';
 
@@ -75,7 +76,13 @@ export function registerStudio(program: Command): void {
       const plan = planStudio({ electronBinary: exe, browserFlag: !!opts.browser, electronBuilt: electronAppIsCurrent(), rendererBuilt: rendererIsCurrent() });
       if (plan.mode === 'electron' && exe) return runElectron(exe, plan.build !== null, dataDir, out);
       if (plan.notice) out.record('notice', { message: NO_ELECTRON_LINE }, () => NO_ELECTRON_LINE);
-      if (plan.build === 'renderer') build(out, 'the studio interface', packageBin('vite', 'vite'), ['build', '-c', 'renderer/vite.config.ts']);
+      if (plan.build === 'renderer') {
+        try {
+          ensureRendererBuilt();
+        } catch (e) {
+          out.say((e as Error).message);
+        }
+      }
       const { runBrowserMode } = await import('../../server/browser-mode');
       await runBrowserMode({ dataDir, port, open: opts.open, out });
     });

@@ -15,7 +15,7 @@ import { writeBenchData, type BenchData } from './data';
 import { idleLauncher } from './idle-launcher';
 import { measureChart } from './measure-chart';
 import { measureReplayOpen, measureStepping } from './measure-replay';
-import { ensureRendererBuilt } from './renderer';
+import { ensureRendererBuilt } from '../../server/renderer-build';
 import { summarize, type Summary } from './stats';
 
 /** The budgets (ms). */
