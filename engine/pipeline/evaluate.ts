@@ -9,7 +9,7 @@
  * `meta.reason = 'timeout'`. `playTasks` lets such exceptions through (tools, benchmarks).
  */
 import { TRAJECTORY_SCHEMA, type StepRecord, type Trajectory } from '../../common/trajectory';
-import { DEFAULT_MAX_ENV_ERROR_RATE, envErrorRecord, type EnvErrorRecord, type StepTimeoutMeta } from '../../envs/core/rollout';
+import { DEFAULT_MAX_ENV_ERROR_RATE, envErrorRecord, stepTimeout, type EnvErrorRecord, type StepTimeoutMeta } from '../../envs/core/rollout';
 import { Rng } from '../../envs/core/rng';
 import type { EnvName, ResetResult, TaskBase, TextEnv } from '../../envs/core/types';
 import { makeEnv } from '../../envs/registry';
@@ -157,9 +157,8 @@ function play(model: TransformerLM, tok: Tokenizer, envName: EnvName, tasks: rea
       e.truncated = r.truncated;
       e.done = r.terminated || r.truncated;
       if (opts.stepTimeoutMs !== undefined && !r.terminated) {
-        const stepMs = performance.now() - stepStarted;
-        if (stepMs > opts.stepTimeoutMs) {
-          e.timeout = { reason: 'timeout', step: e.steps.length, stepMs, limitMs: opts.stepTimeoutMs };
+        e.timeout = stepTimeout(e.steps.length, performance.now() - stepStarted, opts.stepTimeoutMs);
+        if (e.timeout) {
           e.truncated = true;
           e.done = true;
         }

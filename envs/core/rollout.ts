@@ -51,6 +51,11 @@ export interface StepTimeoutMeta {
   limitMs: number;
 }
 
+/** The record of a step slower than its limit, or null (within it, or no limit). Shared by every play loop. */
+export function stepTimeout(step: number, stepMs: number, limitMs: number | undefined): StepTimeoutMeta | null {
+  return limitMs !== undefined && stepMs > limitMs ? { reason: 'timeout', step, stepMs, limitMs } : null;
+}
+
 /** Plays one episode and records it as a trajectory. */
 export function rollout(env: TextEnv, policy: Policy, options: RolloutOptions): Trajectory {
   const seed = options.seed ?? 0;
@@ -87,9 +92,8 @@ export function rollout(env: TextEnv, policy: Policy, options: RolloutOptions): 
     truncated = result.truncated || (t === limit - 1 && !result.terminated);
     options.onStep?.();
     if (options.stepTimeoutMs !== undefined && !terminated) {
-      const stepMs = now() - started;
-      if (stepMs > options.stepTimeoutMs) {
-        timeout = { reason: 'timeout', step: t + 1, stepMs, limitMs: options.stepTimeoutMs };
+      timeout = stepTimeout(t + 1, now() - started, options.stepTimeoutMs);
+      if (timeout) {
         truncated = true;
         break;
       }
@@ -269,6 +273,8 @@ export interface CollectOptions {
   onError?: (e: EnvErrorRecord) => void;
   stepTimeoutMs?: number;
   onStep?: () => void;
+  /** Called after each episode with the number done (progress). */
+  onEpisode?: (done: number) => void;
 }
 
 /**
@@ -308,6 +314,7 @@ export function collectRollouts(
         // A broken environment may fail to close too; the episode is already accounted for.
       }
     }
+    opts.onEpisode?.(episode + 1);
   });
   return { trajectories, errors };
 }
