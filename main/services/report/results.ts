@@ -50,8 +50,14 @@ const pctPm = (s: { mean: number; std: number; n: number }) => (s.n ? `${(100 * 
 const numPm = (s: { mean: number; std: number; n: number }, d = 3) => (s.n ? `${s.mean.toFixed(d)} ± ${s.std.toFixed(d)}` : '–');
 
 /** Mean ± std across seeds of a training curve (charts/success_rate per RL iteration). */
+/** A run's values of `key` in one stage's metric rows, in order. */
+const stageValues = (r: RunResult, stage: string, key: string): number[] =>
+  r.metrics.filter((m) => m.stage === stage && typeof m[key] === 'number').map((m) => m[key] as number);
+
+const mean = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+
 function curve(runs: readonly RunResult[], key: string): { x: number[]; y: number[]; spread: number[] } {
-  const perRun = runs.map((r) => r.metrics.filter((m) => m.stage === 'rl' && typeof m[key] === 'number').map((m) => m[key] as number));
+  const perRun = runs.map((r) => stageValues(r, 'rl', key));
   const len = Math.min(...perRun.map((p) => p.length));
   const x: number[] = [];
   const y: number[] = [];
@@ -69,9 +75,9 @@ function curve(runs: readonly RunResult[], key: string): { x: number[]; y: numbe
 function stageMean(runs: readonly RunResult[], stage: string, key: string, pick: 'mean' | 'last' = 'mean') {
   return meanStd(
     runs
-      .map((r) => r.metrics.filter((m) => m.stage === stage && typeof m[key] === 'number').map((m) => m[key] as number))
+      .map((r) => stageValues(r, stage, key))
       .filter((v) => v.length > 0)
-      .map((v) => (pick === 'last' ? (v[v.length - 1] as number) : v.reduce((a, b) => a + b, 0) / v.length)),
+      .map((v) => (pick === 'last' ? (v[v.length - 1] as number) : mean(v))),
   );
 }
 
@@ -92,13 +98,14 @@ function diagnostics(of: (m: string) => RunResult[]): string[] {
   if (trainMse.n) out.push(`- the estimator on its training set: MSE(Σ c_t, R) ${numPm(trainMse)}, oracle correlation ${numPm(trainCorr)}.`);
   if (zeroRef.n) out.push(`- for scale: with rewards in {0, 1}, predicting Σ c_t = 0 for every evaluation trajectory scores MSE = the success rate, ${numPm(zeroRef)}.`);
   for (const m of ['spa', 'ppo', 'grpo']) {
-    const first = stageMean(of(m), 'rl', 'charts/success_rate', 'mean');
-    const rs = of(m).map((r) => r.metrics.filter((x) => x.stage === 'rl' && typeof x['charts/success_rate'] === 'number').map((x) => x['charts/success_rate'] as number));
-    const firstLast = rs.filter((v) => v.length > 1).map((v) => [v[0] as number, v[v.length - 1] as number] as const);
-    if (!first.n || !firstLast.length) continue;
-    const a = meanStd(firstLast.map((v) => v[0]));
-    const b = meanStd(firstLast.map((v) => v[1]));
-    out.push(`- ${m}: training-rollout success ${pctPm(a)}% at the first RL iteration → ${pctPm(b)}% at the last (mean over iterations ${pctPm(first)}%).`);
+    const series = of(m)
+      .map((r) => stageValues(r, 'rl', 'charts/success_rate'))
+      .filter((v) => v.length > 1);
+    if (!series.length) continue;
+    const first = meanStd(series.map((v) => v[0] as number));
+    const last = meanStd(series.map((v) => v[v.length - 1] as number));
+    const overall = meanStd(series.map(mean));
+    out.push(`- ${m}: training-rollout success ${pctPm(first)}% at the first RL iteration → ${pctPm(last)}% at the last (mean over iterations ${pctPm(overall)}%).`);
   }
   return out;
 }
