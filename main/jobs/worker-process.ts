@@ -84,13 +84,16 @@ export function startWorker(job: StageJob, onMessage: (m: WorkerMessage) => void
             const silentMs = Date.now() - lastHeard;
             if (child.exitCode !== null || child.signalCode !== null || silentMs <= (heard ? timeoutMs : startupMs)) return;
             hung = { silentMs };
-            clearInterval(watchdog as NodeJS.Timeout);
+            stopWatchdog();
             child.kill('SIGKILL');
           },
           Math.max(20, Math.min(250, Math.floor(timeoutMs / 20))),
         )
       : null;
   watchdog?.unref();
+  function stopWatchdog(): void {
+    if (watchdog) clearInterval(watchdog);
+  }
   const result = new Promise<{ lastStep: number; summary: Record<string, unknown> }>((resolve, reject) => {
     let settled = false;
     let done: { lastStep: number; summary: Record<string, unknown> } | null = null;
@@ -106,7 +109,7 @@ export function startWorker(job: StageJob, onMessage: (m: WorkerMessage) => void
       }
       const m = parsed.data;
       if (m.type === 'heartbeat') return;
-      if ((m.type === 'done' || m.type === 'error') && watchdog) clearInterval(watchdog);
+      if (m.type === 'done' || m.type === 'error') stopWatchdog();
       if (m.type === 'done') {
         done = { lastStep: m.lastStep, summary: m.summary };
         // Its work is saved; a worker that lingers (a stuck handle) must not hold the run.
@@ -119,13 +122,13 @@ export function startWorker(job: StageJob, onMessage: (m: WorkerMessage) => void
       onMessage(m);
     });
     child.on('error', (e) => {
-      if (watchdog) clearInterval(watchdog);
+      stopWatchdog();
       if (settled) return;
       settled = true;
       reject(new StageFailed(`could not start the ${job.stage} worker: ${e.message}`, 'crashed'));
     });
     child.on('exit', (code, signal) => {
-      if (watchdog) clearInterval(watchdog);
+      stopWatchdog();
       if (settled) return;
       settled = true;
       if (done) resolve(done);
