@@ -21,6 +21,17 @@ describe('emaSmooth (TensorBoard smoothing)', () => {
     const got = emaSmooth(xs, w);
     want.forEach((v, i) => expect(got[i]).toBeCloseTo(v, 12));
   });
+  it('matches w^n debiasing past the point where w^n underflows (the running product is clamped to 0 there)', () => {
+    for (const w of [0.6, 0.9, 0.99]) {
+      const xs = Array.from({ length: 5000 }, (_, i) => Math.sin(i / 37) + (i % 7) / 10);
+      let last = 0;
+      const got = emaSmooth(xs, w);
+      xs.forEach((x, i) => {
+        last = last * w + (1 - w) * x;
+        expect(Math.abs(got[i]! - last / (1 - w ** (i + 1)))).toBeLessThan(1e-9);
+      });
+    }
+  });
   it('lets NaN gaps through without poisoning later values', () => {
     const s = emaSmooth([1, NaN, 1], 0.5);
     expect(Number.isNaN(s[1])).toBe(true);
