@@ -131,12 +131,18 @@ describe.skipIf(!HAS_CHROMIUM)('SPA Studio in Chromium (browser mode, real serve
 
     // Keyboard: → and j forward, ← and k back, n = next invalid action.
     const total = Number(/\/ (\d+)/.exec(await page.getByLabel('Current step').innerText())![1]);
+    // Stepping is local: no request goes out (a step once re-fetched the run header).
+    const stepRequests: string[] = [];
+    const onRequest = (r: { url(): string }) => void stepRequests.push(r.url());
+    page.on('request', onRequest);
     await page.keyboard.press('ArrowRight');
     await page.keyboard.press('j');
     expect(await currentStep(page)).toBe(Math.min(3, total));
     await page.keyboard.press('k');
     await page.keyboard.press('ArrowLeft');
     expect(await currentStep(page)).toBe(1);
+    page.off('request', onRequest);
+    expect(stepRequests).toEqual([]);
     const invalid = Number(/\((\d+)\)/.exec(await page.getByRole('button', { name: 'Next invalid action' }).innerText())![1]);
     if (invalid > 0) {
       const before = await currentStep(page);
