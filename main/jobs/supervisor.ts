@@ -10,7 +10,8 @@ import type { StudioEvent } from '../../common/ipc-contract';
 import { parseRunConfig, type RunConfig } from '../../common/run-config';
 import type { StageJob, WorkerMessage } from '../../common/worker-protocol';
 import type { RunCatalog } from '../runs/catalog';
-import { appendRunLog, readRunMeta, runPaths, workspacePaths } from '../runs/run-folder';
+import { appendRunLog, readRunMeta, runPaths, trajectoryIndexCacheFile, workspacePaths } from '../runs/run-folder';
+import { TrajectoryIndex } from '../runs/trajectory-index';
 import { openSharedCatalog } from '../runs/shared-catalog';
 import type { BackendReport, RunLauncher } from './launcher';
 import { executeRun } from './run-executor';
@@ -108,6 +109,15 @@ export async function createSupervisor(opts: SupervisorOptions): Promise<Supervi
     return entry;
   }
 
+  /**
+   * A finished run's trajectory index, written to the cache now so that its first open in the
+   * studio reads a snapshot instead of parsing every trajectory (10,000: ~0.6 s). Only a cache:
+   * failures are ignored.
+   */
+  async function indexTrajectories(id: string): Promise<void> {
+    await new TrajectoryIndex(runPaths(paths.runsDir, id).trajectories, trajectoryIndexCacheFile(paths.cacheDir, id)).persist().catch(() => undefined);
+  }
+
   function launch(id: string, config: RunConfig): void {
     const runDir = runPaths(paths.runsDir, id).dir;
     const run: ActiveRun = { id, child: null, cancelRequested: false, done: Promise.resolve() };
@@ -156,6 +166,7 @@ export async function createSupervisor(opts: SupervisorOptions): Promise<Supervi
         } else {
           const summary = Object.fromEntries(Object.entries(result.summary).filter(([, v]) => typeof v === 'number' || typeof v === 'string' || typeof v === 'boolean')) as Record<string, number | string | boolean>;
           await setStatus(id, { status: 'completed', message: null, step: last, lineage, summary });
+          await indexTrajectories(id);
         }
       } catch (e) {
         events.flush();
@@ -163,6 +174,7 @@ export async function createSupervisor(opts: SupervisorOptions): Promise<Supervi
         const status = run.cancelRequested ? 'cancelled' : failed.kind;
         appendRunLog(runDir, `${status}: ${failed.message}${failed.detail ? `\n${failed.detail}` : ''}`);
         await setStatus(id, { status, message: failed.message }).catch(() => undefined);
+        if (status === 'failed') await indexTrajectories(id);
       } finally {
         active.delete(id);
         emit({ type: 'catalog.changed' });

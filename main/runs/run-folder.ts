@@ -54,6 +54,12 @@ export function workspacePaths(root: string): WorkspacePaths {
   return { runsDir: join(root, 'runs'), catalogFile: join(root, 'catalog.json'), cacheDir: join(root, 'cache') };
 }
 
+/** Where a run's trajectory index is kept between sessions (derived data: safe to delete). */
+export function trajectoryIndexCacheFile(cacheDir: string, id: string): string {
+  if (!isRunId(id)) throw new Error(`not a run id: ${JSON.stringify(id)}`);
+  return join(cacheDir, 'trajectory-index', `${id}.json`);
+}
+
 export type RunPaths = { dir: string } & { [K in keyof typeof RUN_FILES]: string };
 
 export function runPaths(runsDir: string, id: string): RunPaths {

@@ -17,12 +17,12 @@ import { defaultRunConfig, estimateRunSeconds } from '../../engine/pipeline/pres
 import { exportTrajectories } from '../io/export';
 import type { RunLauncher } from '../jobs/launcher';
 import { openSharedCatalog } from '../runs/shared-catalog';
-import { readMetrics, readRunMeta, readRunStatus, readTrajectories, runPaths, workspacePaths } from '../runs/run-folder';
+import { readMetrics, readRunMeta, readRunStatus, readTrajectories, runPaths, trajectoryIndexCacheFile, workspacePaths } from '../runs/run-folder';
 import { AnnotationStore } from './studio/annotation-store';
 import { conflict, invalid, notFound } from './studio/errors';
 import { importAsRun } from './studio/import-run';
-import { readTextFrom } from './studio/line-scan';
-import { TrajectoryIndex } from './studio/trajectory-index';
+import { readTextFrom } from '../runs/line-scan';
+import { TrajectoryIndex } from '../runs/trajectory-index';
 
 export interface StudioServiceOptions {
   dataDir: string;
@@ -79,7 +79,7 @@ export async function createStudioService(opts: StudioServiceOptions): Promise<S
   function indexOf(id: string): TrajectoryIndex {
     let index = indexes.get(id);
     if (!index) {
-      index = new TrajectoryIndex(runPaths(ws.runsDir, id).trajectories);
+      index = new TrajectoryIndex(runPaths(ws.runsDir, id).trajectories, trajectoryIndexCacheFile(ws.cacheDir, id));
       indexes.set(id, index);
     }
     return index;
@@ -189,6 +189,7 @@ export async function createStudioService(opts: StudioServiceOptions): Promise<S
       if (launcher.isActive(id)) throw conflict(`run ${id} is running; cancel it before deleting it`);
       forget(id);
       await removeTree(dir);
+      await removeTree(trajectoryIndexCacheFile(ws.cacheDir, id));
       await catalog.remove(id);
       emit({ type: 'catalog.changed' });
       return { ok: true as const };

@@ -9,7 +9,7 @@ import { inPage } from './in-page';
 const TIMEOUT_MS = 120_000;
 
 export interface ReplayOpenSamples {
-  /** The first open after the server started: the trajectory index is built then. */
+  /** The first open after the server started (the trajectory index is read from the cache, or built). */
   coldListMs: number;
   /** Page load (navigation start) → list painted; `stepView*` → first step painted. */
   loadListMs: number[];
@@ -30,6 +30,13 @@ type Opened = { listMs: number; stepViewMs: number };
 
 export function replayHash(id: string): string {
   return `#/run/${encodeURIComponent(id)}/replay`;
+}
+
+/** The first page load of the run's replay in a server that has not opened it yet. */
+export async function measureColdOpen(page: Page, url: string, data: BenchData): Promise<number> {
+  const run = data.replayRun;
+  await page.goto(`${url}${replayHash(run.id)}`, { waitUntil: 'commit' });
+  return (await inPage<Opened>(page, 'replayOpened', run.trajectories, run.stepsPerTrajectory, TIMEOUT_MS)).listMs;
 }
 
 export async function measureReplayOpen(page: Page, url: string, data: BenchData, reps: number, onProgress?: Progress): Promise<ReplayOpenSamples> {

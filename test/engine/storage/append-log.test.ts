@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { AppendLog, decodeLine, encodeRecord, readLog, readLogSync } from '../../../engine/storage/append-log';
-import { crc32, crc32Hex } from '../../../engine/storage/crc32';
+import { crc32, crc32Hex, crc32Update, crc32UpdateTable } from '../../../engine/storage/crc32';
 
 const roots: string[] = [];
 function tempFile(name = 'metrics.jsonl'): string {
@@ -26,6 +26,16 @@ describe('CRC-32 and the line format', () => {
     expect(crc32Hex('a')).toBe('e8b7be43');
   });
 
+  it('the native (zlib) and table paths agree, whole and fed in pieces', () => {
+    const bytes = Buffer.from(Array.from({ length: 5000 }, (_, i) => (i * 131 + (i >> 3)) & 0xff));
+    expect(crc32UpdateTable(0, Buffer.from('123456789'))).toBe(0xcbf43926);
+    for (const cut of [0, 1, 7, 2500, 4999, 5000]) {
+      const whole = crc32UpdateTable(0, bytes);
+      expect(crc32UpdateTable(crc32UpdateTable(0, bytes, 0, cut), bytes, cut)).toBe(whole);
+      expect(crc32Update(crc32Update(0, bytes, 0, cut), bytes, cut)).toBe(whole);
+      expect(crc32Update(0, bytes, cut, cut)).toBe(0);
+    }
+  });
   it('appends the CRC of the record text as the last field', () => {
     // crc32('{"step":1,"loss":0.5}') = 0xbe3255db, crc32('{}') = 0xa3a6bf43 (zlib.crc32).
     expect(encodeRecord({ step: 1, loss: 0.5 })).toBe('{"step":1,"loss":0.5,"crc":"be3255db"}');

@@ -10,7 +10,8 @@ import type { MetricRecord } from '../../../common/run-schema';
 import { defaultRunConfig } from '../../../engine/pipeline/presets';
 import { readCompletedStages } from '../../../main/jobs/run-executor';
 import { createSupervisor } from '../../../main/jobs/supervisor';
-import { readMetrics, readTrajectories, runPaths, workspacePaths } from '../../../main/runs/run-folder';
+import { readMetrics, readTrajectories, runPaths, trajectoryIndexCacheFile, workspacePaths } from '../../../main/runs/run-folder';
+import { TrajectoryIndex } from '../../../main/runs/trajectory-index';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'spa-pipeline-'));
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
@@ -51,6 +52,11 @@ describe('pipeline through the supervisor', () => {
     expect(train.every((t) => t.update === rl.find((r) => r.step === t.update)?.step)).toBe(true); // a chart point finds its rollouts
     expect(events).toContain('run.progress');
     expect(events).toContain('run.appended');
+    // The finished run's trajectory index is in the cache: its first open reads no trajectory.
+    const index = new TrajectoryIndex(runPaths(workspacePaths(dataDir).runsDir, spa).trajectories, trajectoryIndexCacheFile(workspacePaths(dataDir).cacheDir, spa));
+    await index.refresh();
+    expect(index.stats).toMatchObject({ snapshotLoaded: true, bytesScanned: 0, rebuilds: 0 });
+    expect(index.size).toBe(trajs.length);
 
     const ppo = await sup.start(smoke('ppo'));
     await sup.whenSettled(ppo);

@@ -9,7 +9,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { RunTrajectorySchema } from '../../../common/run-schema';
 import { runPaths, workspacePaths } from '../../../main/runs/run-folder';
 import { createStudioService } from '../../../main/services/studio-service';
-import { TrajectoryIndex } from '../../../main/services/studio/trajectory-index';
+import { TrajectoryIndex } from '../../../main/runs/trajectory-index';
 import { writeBenchData } from '../../../main/services/studio-bench/data';
 import { idleLauncher } from '../../../main/services/studio-bench/idle-launcher';
 import { percentile, summarize } from '../../../main/services/studio-bench/stats';

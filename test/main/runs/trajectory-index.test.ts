@@ -1,11 +1,11 @@
-import { appendFileSync, mkdtempSync, rmSync, statSync, truncateSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { RunTrajectory } from '../../../common/run-schema';
 import { AppendLog } from '../../../engine/storage/append-log';
-import { readTextFrom, utf8Boundary } from '../../../main/services/studio/line-scan';
-import { TrajectoryIndex } from '../../../main/services/studio/trajectory-index';
+import { readTextFrom, utf8Boundary } from '../../../main/runs/line-scan';
+import { TrajectoryIndex } from '../../../main/runs/trajectory-index';
 import { syntheticTrajectory } from '../../helpers/fake-launcher';
 
 const roots: string[] = [];
@@ -76,6 +76,46 @@ describe('trajectory index', () => {
     expect(ids({ query: 'place 4' })).toEqual(['traj-3', 'traj-4', 'traj-7', 'traj-11']);
     const page = index.query({ ...ALL, offset: 10, limit: 5 }, () => 0);
     expect([page.total, page.items.map((i) => i.index)]).toEqual([12, [10, 11]]);
+  });
+
+  it('keeps a snapshot in the cache: a later open reads it, catches up with new lines, and distrusts it when the file was cut or it is damaged', async () => {
+    const file = tempFile('trajectories.jsonl');
+    const cache = join(file, '..', 'cache', 'index.json');
+    append(file, 0, 50, 0);
+    const first = new TrajectoryIndex(file, cache);
+    await first.persist();
+    expect(first.stats).toMatchObject({ snapshotLoaded: false, snapshotsSaved: 1 });
+    const want = first.query(ALL, () => 0);
+
+    const second = new TrajectoryIndex(file, cache);
+    await second.refresh();
+    expect(second.stats).toMatchObject({ snapshotLoaded: true, bytesScanned: 0, rebuilds: 0 });
+    expect(second.query(ALL, () => 0)).toEqual(want);
+    expect((await second.read(49))?.id).toBe('traj-49');
+
+    append(file, 50, 5, 1);
+    const third = new TrajectoryIndex(file, cache);
+    await third.refresh();
+    expect(third.stats.snapshotLoaded).toBe(true);
+    expect(third.stats.bytesScanned).toBe(statSync(file).size - first.stats.bytesScanned); // only the new lines
+    expect(third.query({ ...ALL, update: 1 }, () => 0).items.map((i) => i.index)).toEqual([50, 51, 52, 53, 54]);
+
+    // A resume cut the file and wrote other records over the same bytes: rebuilt from 0.
+    truncateSync(file, 0);
+    append(file, 900, 50, 7);
+    const fourth = new TrajectoryIndex(file, cache);
+    await fourth.refresh();
+    expect(fourth.stats.rebuilds).toBe(1);
+    expect(fourth.query(ALL, () => 0).items.map((i) => i.id)).toEqual(Array.from({ length: 50 }, (_, i) => `traj-${900 + i}`));
+
+    // A damaged snapshot is ignored (only a cache): the file is scanned.
+    for (const junk of ['', '{"v":1', 'null', '{"v":1,"end":-5,"lastLine":null,"entries":[]}', '{"v":2,"end":0,"lastLine":null,"entries":[]}']) {
+      writeFileSync(cache, junk);
+      const fresh = new TrajectoryIndex(file, cache);
+      await fresh.refresh();
+      expect(fresh.stats.snapshotLoaded, junk).toBe(false);
+      expect(fresh.size).toBe(50);
+    }
   });
 
   it('skips a damaged line, waits for a line being written, and re-indexes after a resume cut the file', async () => {
