@@ -1,6 +1,7 @@
 /**
  * electron-vite builds the desktop app into out/: main (main/electron/main.ts → out/main/index.js, and
- * the stage worker engine/worker/stage-worker.ts → out/main/stage-worker.js),
+ * the stage worker engine/worker/stage-worker.ts → out/main/stage-worker.js, and its environment thread
+ * engine/worker/env-thread.ts → out/main/env-thread.js),
  * preload (preload/index.ts → out/preload/index.cjs) and the renderer (renderer/index.html →
  * out/renderer, with the same settings as renderer/vite.config.ts, which browser mode builds with).
  * It needs no Electron binary, so `npx electron-vite build` works on machines that cannot download one.
@@ -18,8 +19,11 @@ export default defineConfig({
       outDir: resolve(OUT, 'main'),
       // Dependencies stay in node_modules (electron-builder packs them): the optional native
       // TF.js backends must be loaded from there, never bundled.
-      // The stage worker is a second entry: the supervisor forks out/main/stage-worker.js in a packaged app.
-      rolldownOptions: { input: { index: resolve('main/electron/main.ts'), 'stage-worker': resolve('engine/worker/stage-worker.ts') } },
+      // The stage worker is a second entry: the supervisor forks out/main/stage-worker.js in a packaged app;
+      // the worker runs its environments in a thread started from out/main/env-thread.js (engine/worker/env-host.ts).
+      rolldownOptions: {
+        input: { index: resolve('main/electron/main.ts'), 'stage-worker': resolve('engine/worker/stage-worker.ts'), 'env-thread': resolve('engine/worker/env-thread.ts') },
+      },
     },
   },
   preload: {

@@ -5,17 +5,20 @@
  *
  * The training stages play through `playEpisodes`, which survives misbehaving environments:
  * an exception from `reset`/`step` ends that episode only (recorded with its stack, left out
- * of the data), and a step slower than `stepTimeoutMs` ends its episode as truncated with
- * `meta.reason = 'timeout'`. `playTasks` lets such exceptions through (tools, benchmarks).
+ * of the data). Environments come from `createEnv`: in a stage worker they live in a thread of
+ * their own (engine/worker/env-host.ts), where a step that runs past the time limit is
+ * abandoned and surfaces here as that episode's exception (`EnvStepTimeout`); in this thread
+ * (tests, tools) a step that returned too late ends its episode as truncated with
+ * `meta.reason = 'timeout'`. `playTasks` lets exceptions through (tools, benchmarks).
  */
 import { TRAJECTORY_SCHEMA, type StepRecord, type Trajectory } from '../../common/trajectory';
 import { DEFAULT_MAX_ENV_ERROR_RATE, envErrorRecord, stepTimeout, type EnvErrorRecord, type StepTimeoutMeta } from '../../envs/core/rollout';
 import { Rng } from '../../envs/core/rng';
 import type { EnvName, ResetResult, TaskBase, TextEnv } from '../../envs/core/types';
-import { makeEnv } from '../../envs/registry';
 import { generate } from '../model/generate';
 import type { TransformerLM } from '../model/transformer';
 import type { Tokenizer } from '../tokenizer';
+import { createEnv } from '../worker/env-host';
 import { pulse } from '../worker/heartbeat';
 import { episodeText, promptForStep, type PromptLayout } from './step-view';
 
@@ -111,7 +114,7 @@ function play(model: TransformerLM, tok: Tokenizer, envName: EnvName, tasks: rea
   };
   const taskIdOf = (task: string | TaskBase) => (typeof task === 'string' ? task : task.id);
   const episodes: Episode[] = tasks.map((task, i) => {
-    const env = makeEnv(envName);
+    const env = createEnv(envName);
     const e: Episode = { env, reset: null, steps: [], done: false, terminated: false, truncated: false, finalReward: 0, success: false, error: null, timeout: null };
     try {
       e.reset = env.reset({ task, seed: opts.seed });

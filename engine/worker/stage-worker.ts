@@ -10,6 +10,8 @@ import { ParentMessageSchema, type WorkerMessage } from '../../common/worker-pro
 import { initBackend } from '../backend';
 import { CACHED_STAGES, runStage } from '../pipeline/stages';
 import { StageIo } from '../pipeline/stages/stage-io';
+import { envFaultLimits } from '../pipeline/evaluate';
+import { isolateEnvironments } from './env-host';
 import { startHeartbeat } from './heartbeat';
 
 function send(m: WorkerMessage): void {
@@ -26,6 +28,12 @@ async function run(job: Parameters<typeof ParentMessageSchema.parse>[0]): Promis
   }
   // Alive-signals for the supervisor's watchdog (only when it asked for them).
   if (msg.heartbeatMs) startHeartbeat(() => send({ type: 'heartbeat' }), msg.heartbeatMs);
+  // Environments run in a thread of their own, so a step that hangs is abandoned at the step
+  // time limit and the stage goes on (SPA_ENV_THREAD=0 keeps them in this thread; then only the
+  // watchdog can end a hang, by killing this process).
+  if (process.env.SPA_ENV_THREAD !== '0') {
+    isolateEnvironments({ stepTimeoutMs: envFaultLimits().stepTimeoutMs, preload: process.env.SPA_ENV_THREAD_PRELOAD || null }, (message) => io?.log(message));
+  }
   const backend = await initBackend(msg.job.config.backend);
   send({ type: 'ready', backend: { name: backend.backend, reason: backend.reason } });
   io = new StageIo(msg.job, send, CACHED_STAGES.has(msg.job.stage));

@@ -242,7 +242,56 @@ describe('kill -9 and hangs, then resume (reliability #16, #10, #15, #21)', () =
     );
   }, 3_600_000);
 
-  it('#21: a worker whose environment step never returns is killed by the heartbeat watchdog, the run marked crashed and resumable', async () => {
+  it('#21: a step that never returns is abandoned in the environment thread at the step limit; the stage goes on and the run completes', async () => {
+    const stepLimitMs = 2000;
+    const marker = join(dataDir, 'thread-hang-fired');
+    const rlWorkers: ChildProcess[] = [];
+    const sup2 = await createSupervisor({
+      dataDir,
+      throttleMs: 50,
+      heartbeatMs: 100,
+      // The stage thread waits up to the step limit for the environment: the watchdog must be longer.
+      heartbeatTimeoutMs: 20_000,
+      workerEnv: {
+        ...process.env,
+        SPA_WORKER_FILE: FAULTY_WORKER,
+        SPA_FAULT: JSON.stringify({ kind: 'hang', stage: 'rl', atCall: 5 }),
+        SPA_FAULT_MARKER: marker,
+        SPA_ENV_STEP_TIMEOUT_MS: String(stepLimitMs),
+        SPA_MAX_ENV_ERROR_RATE: '0.5',
+      },
+      onWorkerStart: (job, child) => {
+        if (job.stage === 'rl') rlWorkers.push(child);
+      },
+    });
+    try {
+      const t0 = Date.now();
+      const id = await sup2.start(config);
+      await sup2.whenSettled(id);
+      const entry = sup2.catalog.get(id);
+      expect(entry?.status, entry?.message ?? '').toBe('completed');
+      expect(existsSync(marker)).toBe(true);
+      expect(rlWorkers).toHaveLength(1); // never killed, never restarted
+      const runDir = runDirOf(dataDir, id);
+      const log = readFileSync(join(runDir, 'log.txt'), 'utf8');
+      expect(log).toMatch(new RegExp(`EnvStepTimeout: environment step did not return within ${stepLimitMs} ms`));
+      const rl = (await readMetrics(runDir)).records.filter((r) => r.stage === 'rl');
+      const envErrors = rl.reduce((n, r) => n + ((r['charts/env_errors'] as number | undefined) ?? 0), 0);
+      expect(envErrors).toBe(1);
+      expect(rl).toHaveLength(N);
+      reportFigure(
+        21,
+        'hung environment step, environment thread',
+        `a step that never returns (RL stage, ${N} updates): abandoned at the ${stepLimitMs} ms step limit, its thread replaced, the other episodes replayed; ` +
+          `the episode counted in charts/env_errors (${envErrors}), 1 RL worker (never killed), run 'completed' in ${((Date.now() - t0) / 1000).toFixed(1)} s`,
+        { stepLimitMs, envErrors },
+      );
+    } finally {
+      await sup2.shutdown();
+    }
+  }, 600_000);
+
+  it('#21, environments in the worker thread (SPA_ENV_THREAD=0): a step that never returns gets the worker killed by the heartbeat watchdog, the run marked crashed and resumable', async () => {
     const timeoutMs = 2000;
     const marker = join(dataDir, 'hang-fired');
     let worker: ChildProcess | null = null;
@@ -254,7 +303,7 @@ describe('kill -9 and hangs, then resume (reliability #16, #10, #15, #21)', () =
       heartbeatMs: 100,
       heartbeatTimeoutMs: timeoutMs,
       // The 5th environment call of the RL stage (a step of the first rollout) never returns, once.
-      workerEnv: { ...process.env, SPA_WORKER_FILE: FAULTY_WORKER, SPA_FAULT: JSON.stringify({ kind: 'hang', stage: 'rl', atCall: 5 }), SPA_FAULT_MARKER: marker },
+      workerEnv: { ...process.env, SPA_WORKER_FILE: FAULTY_WORKER, SPA_ENV_THREAD: '0', SPA_FAULT: JSON.stringify({ kind: 'hang', stage: 'rl', atCall: 5 }), SPA_FAULT_MARKER: marker },
       onWorkerStart: (job, child) => {
         if (job.stage !== 'rl') return;
         worker = child;

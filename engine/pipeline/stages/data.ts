@@ -5,7 +5,8 @@
  */
 import { join } from 'node:path';
 import { collectRollouts, describeEnvError, EnvErrorBudget } from '../../../envs/core/rollout';
-import { ENVIRONMENTS, makeEnv } from '../../../envs/registry';
+import { ENVIRONMENTS } from '../../../envs/registry';
+import { createEnv } from '../../worker/env-host';
 import { writeFileAtomic } from '../../storage/durable';
 import { buildEnvTokenizer } from '../../tokenizer';
 import { envFaultLimits } from '../evaluate';
@@ -24,7 +25,7 @@ export async function runDataStage(io: StageIo): Promise<void> {
   const limits = envFaultLimits();
   const tasks = taskIds(c.env, 'train', c.data.expertTasks);
   const def = ENVIRONMENTS[c.env];
-  const { trajectories: trajs, errors } = collectRollouts(() => makeEnv(c.env), () => def.createExpert(), tasks, {
+  const { trajectories: trajs, errors } = collectRollouts(() => createEnv(c.env), () => def.createExpert(), tasks, {
     policyName: 'expert',
     budget: new EnvErrorBudget(tasks.length, limits.maxErrorRate),
     stepTimeoutMs: limits.stepTimeoutMs,
