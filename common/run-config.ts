@@ -107,6 +107,15 @@ export const RunConfigSchema = z
       /** Rollouts per task in a group. */
       groupSize: z.number().int().min(2),
     }),
+    /** Misbehaving environments: how long a step may take, and how many episodes may fail, before a stage gives up. */
+    envFaults: z
+      .object({
+        /** Wall-time limit of one environment step (ms): a slower step is abandoned and its episode recorded as an environment error. */
+        stepTimeoutMs: z.number().int().min(10).max(3_600_000).default(10_000),
+        /** Share of a stage's planned episodes whose environment may fail (throw, hang) before the stage fails. */
+        maxErrorRate: z.number().min(0).max(1).default(0.1),
+      })
+      .default({ stepTimeoutMs: 10_000, maxErrorRate: 0.1 }),
   })
   .superRefine((c, ctx) => {
     if (c.model.dModel % c.model.nHeads !== 0) {

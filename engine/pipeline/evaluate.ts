@@ -11,8 +11,9 @@
  * (tests, tools) a step that returned too late ends its episode as truncated with
  * `meta.reason = 'timeout'`. `playTasks` lets exceptions through (tools, benchmarks).
  */
+import type { RunConfig } from '../../common/run-config';
 import { TRAJECTORY_SCHEMA, type StepRecord, type Trajectory } from '../../common/trajectory';
-import { DEFAULT_MAX_ENV_ERROR_RATE, envErrorRecord, stepTimeout, type EnvErrorRecord, type StepTimeoutMeta } from '../../envs/core/rollout';
+import { envErrorRecord, stepTimeout, type EnvErrorRecord, type StepTimeoutMeta } from '../../envs/core/rollout';
 import { Rng } from '../../envs/core/rng';
 import type { EnvName, ResetResult, TaskBase, TextEnv } from '../../envs/core/types';
 import { generate } from '../model/generate';
@@ -22,14 +23,12 @@ import { createEnv } from '../worker/env-host';
 import { pulse } from '../worker/heartbeat';
 import { episodeText, promptForStep, type PromptLayout } from './step-view';
 
-/** Wall-time limit of one environment step in the training stages (ms). Our environments answer in well under 1 ms. */
-export const DEFAULT_STEP_TIMEOUT_MS = 10_000;
-
 /**
- * The stages' limits on misbehaving environments: SPA_MAX_ENV_ERROR_RATE (share of a stage's
- * planned episodes that may throw, default 0.1) and SPA_ENV_STEP_TIMEOUT_MS (default 10 000).
+ * The stages' limits on misbehaving environments: the run config's `envFaults` (step time limit,
+ * share of planned episodes that may fail). SPA_ENV_STEP_TIMEOUT_MS and SPA_MAX_ENV_ERROR_RATE
+ * override them for one process (fault-injection tests, or a run that must be nursed through).
  */
-export function envFaultLimits(env: NodeJS.ProcessEnv = process.env): { maxErrorRate: number; stepTimeoutMs: number } {
+export function envFaultLimits(config: Pick<RunConfig, 'envFaults'>, env: NodeJS.ProcessEnv = process.env): { maxErrorRate: number; stepTimeoutMs: number } {
   const num = (name: string, fallback: number, ok: (x: number) => boolean) => {
     const raw = env[name];
     if (raw === undefined || raw === '') return fallback;
@@ -38,8 +37,8 @@ export function envFaultLimits(env: NodeJS.ProcessEnv = process.env): { maxError
     return x;
   };
   return {
-    maxErrorRate: num('SPA_MAX_ENV_ERROR_RATE', DEFAULT_MAX_ENV_ERROR_RATE, (x) => x >= 0 && x <= 1),
-    stepTimeoutMs: num('SPA_ENV_STEP_TIMEOUT_MS', DEFAULT_STEP_TIMEOUT_MS, (x) => x > 0),
+    maxErrorRate: num('SPA_MAX_ENV_ERROR_RATE', config.envFaults.maxErrorRate, (x) => x >= 0 && x <= 1),
+    stepTimeoutMs: num('SPA_ENV_STEP_TIMEOUT_MS', config.envFaults.stepTimeoutMs, (x) => x > 0),
   };
 }
 

@@ -32,7 +32,7 @@ async function run(job: Parameters<typeof ParentMessageSchema.parse>[0]): Promis
   // time limit and the stage goes on (SPA_ENV_THREAD=0 keeps them in this thread; then only the
   // watchdog can end a hang, by killing this process).
   if (process.env.SPA_ENV_THREAD !== '0') {
-    isolateEnvironments({ stepTimeoutMs: envFaultLimits().stepTimeoutMs, preload: process.env.SPA_ENV_THREAD_PRELOAD || null }, (message) => io?.log(message));
+    isolateEnvironments({ stepTimeoutMs: envFaultLimits(msg.job.config).stepTimeoutMs, preload: process.env.SPA_ENV_THREAD_PRELOAD || null }, (message) => io?.log(message));
   }
   const backend = await initBackend(msg.job.config.backend);
   send({ type: 'ready', backend: { name: backend.backend, reason: backend.reason } });

@@ -33,11 +33,17 @@ const valid: RunConfig = {
     adaptiveKl: true,
   },
   grpo: { groupSize: 4 },
+  envFaults: { stepTimeoutMs: 10_000, maxErrorRate: 0.1 },
 };
 
 describe('run config', () => {
   it('accepts a complete config', () => {
     expect(parseRunConfig(structuredClone(valid))).toEqual(valid);
+  });
+  it('reads a config from before envFaults with the documented limits, and refuses a bad limit naming it', () => {
+    const { envFaults: _, ...older } = structuredClone(valid);
+    expect(parseRunConfig(older).envFaults).toEqual({ stepTimeoutMs: 10_000, maxErrorRate: 0.1 });
+    expect(() => parseRunConfig({ ...valid, envFaults: { stepTimeoutMs: 10_000, maxErrorRate: 2 } })).toThrow(/envFaults\.maxErrorRate/);
   });
   it('names the offending field', () => {
     expect(() => parseRunConfig({ ...valid, model: { ...valid.model, nHeads: 3 } })).toThrow('Invalid run config at model.nHeads: dModel (64) must be divisible by nHeads (3)');

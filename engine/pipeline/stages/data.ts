@@ -22,7 +22,7 @@ export async function runDataStage(io: StageIo): Promise<void> {
   await writeFileAtomic(join(io.job.outDir, TOKENIZER_FILE), JSON.stringify(tok.toJSON()));
   // One fresh environment per task, as the other stages play: an environment that throws costs
   // its own demonstration (logged, counted), and the stage fails only above the error limit.
-  const limits = envFaultLimits();
+  const limits = envFaultLimits(c);
   const tasks = taskIds(c.env, 'train', c.data.expertTasks);
   const def = ENVIRONMENTS[c.env];
   const { trajectories: trajs, errors } = collectRollouts(() => createEnv(c.env), () => def.createExpert(), tasks, {

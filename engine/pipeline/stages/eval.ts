@@ -42,7 +42,7 @@ export async function runEvalStage(io: StageIo): Promise<Record<string, number>>
     const metrics: Record<string, number> = {};
     const all: Trajectory[] = [];
     const splits: Split[] = ['seen', 'unseen'];
-    const limits = envFaultLimits();
+    const limits = envFaultLimits(c);
     const budget = new EnvErrorBudget(splits.length * c.data.evalTasks, limits.maxErrorRate);
     for (const [i, split] of splits.entries()) {
       if (io.cancelled) break;

@@ -24,7 +24,7 @@ export async function runExploreStage(io: StageIo): Promise<void> {
   while (done.has(firstK + 1)) firstK++;
   io.begin(firstK);
   const tasks = taskIds(c.env, 'train', c.explore.tasks);
-  const limits = envFaultLimits();
+  const limits = envFaultLimits(c);
   const earlierErrors = records.filter((r) => r.step <= firstK).reduce((a, r) => a + (r['charts/env_errors'] ?? 0), 0);
   const budget = new EnvErrorBudget(tasks.length * K, limits.maxErrorRate, earlierErrors);
   const all: RunTrajectory[] = [];

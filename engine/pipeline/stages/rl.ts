@@ -72,7 +72,7 @@ export async function runRlStage(io: StageIo): Promise<void> {
     const offline = c.ppo.mode === 'offline' ? offlineData(io, c.method === 'grpo') : null;
     const pool = taskIds(c.env, 'train', c.data.expertTasks);
     const groups = c.ppo.batchSize / c.grpo.groupSize;
-    const limits = envFaultLimits();
+    const limits = envFaultLimits(c);
     const budget = new EnvErrorBudget(c.ppo.iterations * c.ppo.batchSize, limits.maxErrorRate, state.envErrors ?? 0);
     for (let it = state.iteration; it < c.ppo.iterations && !io.cancelled; it++) {
       const started = performance.now();

@@ -92,7 +92,7 @@ export async function saveModel(s: SaveModelInput): Promise<void> {
 
 /** Restores an optimizer saved with the model (variable order = the order of `vars`). */
 export async function restoreOptimizerFrom(ckpt: LoadedCheckpoint, optimizer: tf.Optimizer, vars: readonly tf.Variable[]): Promise<void> {
-  if (ckpt.optimizer) await restoreOptimizer(optimizer, ckpt.optimizer, vars.map((v) => v.name));
+  if (ckpt.optimizer) await restoreOptimizer(optimizer, ckpt.optimizer, vars);
 }
 
 /** Success, grounding and length of a batch of rollouts (CleanRL-style chart names). */
