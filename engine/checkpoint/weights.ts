@@ -65,21 +65,28 @@ export async function captureOptimizer(optimizer: tf.Optimizer): Promise<Optimiz
 }
 
 /**
- * Puts a saved state into a freshly built optimizer of the same class. `variableOrder`
- * (the TF.js names, `v.name`, of the trainable variables in gradient order) lets Adam's
- * positional slots be checked against the names they were saved under; it only helps when
- * variables are named explicitly, since auto names ("12") depend on creation order.
+ * Puts a saved state into a freshly built optimizer of the same class. `variables` (the
+ * trainable variables, in gradient order) lets Adam's positional slots be checked against them.
  */
-export async function restoreOptimizer(optimizer: tf.Optimizer, state: OptimizerState, variableOrder?: readonly string[]): Promise<void> {
+export async function restoreOptimizer(optimizer: tf.Optimizer, state: OptimizerState, variables?: readonly { readonly shape: readonly number[] }[]): Promise<void> {
   if (optimizer.getClassName() !== state.className) {
     throw new Error(`checkpoint holds ${state.className} state; cannot restore it into ${optimizer.getClassName()}`);
   }
-  if (variableOrder && state.className === 'Adam') {
-    const expected = ['iter', ...variableOrder.map((n) => `${n}/m`), ...variableOrder.map((n) => `${n}/v`)];
-    const actual = state.weights.map((w) => w.name);
-    if (expected.join('\n') !== actual.join('\n')) {
-      throw new Error(`Adam state was saved for variables [${actual.join(', ')}], expected [${expected.join(', ')}]`);
-    }
+  // Adam keeps its slots by position ([iter, m of each variable, v of each variable]), and the
+  // slot names are TF.js auto names (variable ids) that differ for the same model built twice in
+  // one process. So the check is structural: one m and one v per variable, each of its shape.
+  if (variables && state.className === 'Adam') {
+    const n = variables.length;
+    const slots = state.weights;
+    const shapeOf = (i: number) => `[${(slots[i]?.tensor.shape ?? []).join(',')}]`;
+    const problem =
+      slots.length !== 1 + 2 * n
+        ? `${(slots.length - 1) / 2} variables' slots for ${n} variables`
+        : variables
+            .map((v, i) => ({ want: `[${v.shape.join(',')}]`, m: shapeOf(1 + i), v: shapeOf(1 + n + i), i }))
+            .filter((x) => x.m !== x.want || x.v !== x.want)
+            .map((x) => `variable ${x.i} is ${x.want}, its saved slots are m ${x.m}, v ${x.v}`)[0];
+    if (problem) throw new Error(`Adam state does not fit the variables it is restored into: ${problem}`);
   }
   await optimizer.setWeights(state.weights);
   const hidden = optimizer as unknown as Record<string, unknown>;

@@ -113,10 +113,9 @@ describe('optimizer round trip through the checkpoint (reliability #27)', () => 
         const policy = new TransformerLM(ck.modelConfig as ModelConfig, {}, new Map([...weights].filter(([n]) => names.has(n))));
         const head = new ScalarHead('value', modelConfig.dModel, {}, weights);
         const optimizer = tf.train.adam(3e-3);
-        // Positional, as Adam keeps its slots. (The stages' restoreOptimizerFrom also checks the slots'
-        // names, which are TF.js auto names: they match in a fresh worker process that builds the model
-        // in the same order, as #10 exercises, but not for a second model built in this process.)
-        if (withAdam && ck.optimizer) await restoreOptimizer(optimizer, ck.optimizer);
+        // As the stages restore (restoreOptimizerFrom): Adam's slots are positional, checked against the
+        // new variables' shapes — a second model built in this process has other TF.js auto names.
+        if (withAdam && ck.optimizer) await restoreOptimizer(optimizer, ck.optimizer, [...policy.trainableVariables(), ...head.trainableVariables()]);
         const kl = new AdaptiveKLController((ck.trainerState as { klCoef: number }).klCoef, 1, 100);
         disposeCheckpoint(ck);
         return { policy, head, optimizer, kl };

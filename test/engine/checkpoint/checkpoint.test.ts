@@ -152,7 +152,7 @@ describe('checkpoint round trip', () => {
       expect(rejected).toEqual([]);
       if (!checkpoint?.optimizer) throw new Error('no checkpoint');
       assignWeights(b.list, checkpoint.weights);
-      if (exact) await restoreOptimizer(optB, checkpoint.optimizer, ['cont/w', 'cont/b']);
+      if (exact) await restoreOptimizer(optB, checkpoint.optimizer, [b.w, b.b]);
       else await optB.setWeights(checkpoint.optimizer.weights); // what tfjs alone restores
       disposeCheckpoint(checkpoint);
       for (let i = 0; i < 5; i++) trainStep(b, optB);
@@ -231,7 +231,10 @@ describe('checkpoint round trip', () => {
       'checkpoint does not fit the model: "fit/w" is float32[3,2] in the checkpoint, float32[2,3] in the model; the checkpoint has variables the model lacks: fit/b',
     );
     await expect(restoreOptimizer(tf.train.sgd(0.1), ckpt.optimizer as never)).rejects.toThrow('checkpoint holds Adam state; cannot restore it into SGD');
-    await expect(restoreOptimizer(tf.train.adam(0.1), ckpt.optimizer as never, ['fit/b', 'fit/w'])).rejects.toThrow('Adam state was saved for variables');
+    await expect(restoreOptimizer(tf.train.adam(0.1), ckpt.optimizer as never, [model.b, model.w])).rejects.toThrow(
+      'Adam state does not fit the variables it is restored into: variable 0 is [2], its saved slots are m [3,2], v [3,2]',
+    );
+    await expect(restoreOptimizer(tf.train.adam(0.1), ckpt.optimizer as never, [model.w])).rejects.toThrow('2 variables\' slots for 1 variables');
     disposeCheckpoint(ckpt);
     tf.dispose([wrong, ...model.list]);
     opt.dispose();
