@@ -64,6 +64,11 @@ export const RunStatusFileSchema = z.object({
   summary: SummarySchema,
   /** Hidden from the default run list (the folder stays). */
   archived: z.boolean().optional(),
+  /**
+   * The process supervising the run while it is running (a studio, or `spa run` in a terminal on
+   * the same data folder): another process must not mark it crashed or resume it while that one lives.
+   */
+  owner: z.object({ pid: z.number().int().positive(), host: z.string() }).nullable().optional(),
 });
 export type RunStatusFile = z.infer<typeof RunStatusFileSchema>;
 

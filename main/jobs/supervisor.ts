@@ -10,7 +10,7 @@ import type { StudioEvent } from '../../common/ipc-contract';
 import { parseRunConfig, type RunConfig } from '../../common/run-config';
 import type { StageJob, WorkerMessage } from '../../common/worker-protocol';
 import type { RunCatalog } from '../runs/catalog';
-import { appendRunLog, readRunMeta, runPaths, trajectoryIndexCacheFile, workspacePaths } from '../runs/run-folder';
+import { appendRunLog, ownedElsewhere, readRunMeta, readRunStatus, runPaths, thisProcessOwner, trajectoryIndexCacheFile, workspacePaths } from '../runs/run-folder';
 import { TrajectoryIndex } from '../runs/trajectory-index';
 import { openSharedCatalog } from '../runs/shared-catalog';
 import type { BackendReport, RunLauncher } from './launcher';
@@ -146,7 +146,7 @@ export async function createSupervisor(opts: SupervisorOptions): Promise<Supervi
       });
     };
     run.done = (async () => {
-      await setStatus(id, { status: 'running', message: 'starting' });
+      await setStatus(id, { status: 'running', message: 'starting', owner: thisProcessOwner() });
       try {
         const result = await executeRun({ runId: id, runDir, cacheDir: paths.cacheDir, config, runStage, onMessage, cancelled: () => run.cancelRequested, locks });
         events.flush();
@@ -162,10 +162,10 @@ export async function createSupervisor(opts: SupervisorOptions): Promise<Supervi
         const last = result.completed.at(-1)?.lastStep ?? null;
         if (result.cancelled) {
           appendRunLog(runDir, 'cancelled; resume continues from the last checkpoint');
-          await setStatus(id, { status: 'cancelled', message: 'cancelled by the user', step: last, lineage });
+          await setStatus(id, { status: 'cancelled', message: 'cancelled by the user', step: last, lineage, owner: null });
         } else {
           const summary = Object.fromEntries(Object.entries(result.summary).filter(([, v]) => typeof v === 'number' || typeof v === 'string' || typeof v === 'boolean')) as Record<string, number | string | boolean>;
-          await setStatus(id, { status: 'completed', message: null, step: last, lineage, summary });
+          await setStatus(id, { status: 'completed', message: null, step: last, lineage, summary, owner: null });
           await indexTrajectories(id);
         }
       } catch (e) {
@@ -173,7 +173,7 @@ export async function createSupervisor(opts: SupervisorOptions): Promise<Supervi
         const failed = e instanceof StageFailed ? e : new StageFailed((e as Error).message, 'failed');
         const status = run.cancelRequested ? 'cancelled' : failed.kind;
         appendRunLog(runDir, `${status}: ${failed.message}${failed.detail ? `\n${failed.detail}` : ''}`);
-        await setStatus(id, { status, message: failed.message }).catch(() => undefined);
+        await setStatus(id, { status, message: failed.message, owner: null }).catch(() => undefined);
         if (status === 'failed') await indexTrajectories(id);
       } finally {
         active.delete(id);
@@ -205,6 +205,8 @@ export async function createSupervisor(opts: SupervisorOptions): Promise<Supervi
       const entry = catalog.get(id) ?? (await catalog.refresh(id));
       if (!entry) throw new Error(`no run ${id}`);
       if (entry.status === 'completed') throw new Error(`run ${id} is completed; nothing to resume`);
+      const owner = ownedElsewhere(await readRunStatus(runPaths(paths.runsDir, id).dir));
+      if (owner) throw new Error(`run ${id} is being trained by another process (pid ${owner.pid} on ${owner.host}); it cannot be resumed here until that one stops`);
       const meta = await readRunMeta(runPaths(paths.runsDir, id).dir);
       const config = parseRunConfig(meta.config);
       appendRunLog(runPaths(paths.runsDir, id).dir, `resuming (was ${entry.status})`);

@@ -5,11 +5,13 @@
  * from the run's config.json + status.json, and `rebuildCatalog(runsDir)` recreates it.
  * Per-step data never goes in (schema: summary values are scalars).
  *
- * ONE WRITER: only the main process opens the catalog. Workers write their run folder; main
- * turns their events into catalog updates. lowdb (steno) writes are atomic against a kill of
- * that one process but not safe with two (a fixed temp name, no locking), and not fsynced;
- * a lost catalog write is repaired on the next open from the folders. Inside main every
- * mutation goes through one promise queue, so updates never interleave.
+ * ONE WRITER AT A TIME: only main processes open the catalog (workers write their run folder;
+ * main turns their events into catalog updates). Inside a process every change goes through one
+ * promise queue. Across processes — the studio and a `spa run` in a terminal on the same data
+ * folder — each change takes a lock (proper-lockfile: `catalog.json.lock`, stale after 10 s),
+ * re-reads the file if another process wrote it since, applies the change and writes: lowdb
+ * (steno) replaces the file atomically but has no lock of its own. Writes are not fsynced; a
+ * lost catalog write is repaired on the next open from the folders.
  *
  * A corrupt catalog file (unparsable, wrong shape, `null`) is renamed aside to
  * `catalog.json.corrupt-<time>` (never overwritten, the user may want it), a warning is
@@ -18,9 +20,10 @@
 import { promises as fsp } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { Low } from 'lowdb';
+import lockfile from 'proper-lockfile';
 import { JSONFile } from 'lowdb/node';
 import { isRunId } from '../../common/run-id';
-import { createRun, readRunMeta, readRunStatus, runPaths, writeRunStatus, type NewRun, type StatusPatch } from './run-folder';
+import { createRun, ownedElsewhere, readRunMeta, readRunStatus, runPaths, writeRunStatus, type NewRun, type StatusPatch } from './run-folder';
 import { CATALOG_SCHEMA, CatalogSchema, firstIssue, TERMINAL_STATUSES, type CatalogData, type CatalogEntry } from '../../common/run-schema';
 
 export interface CatalogLocation {
@@ -139,14 +142,26 @@ async function readCatalogFile(file: string): Promise<{ data: CatalogData } | { 
   return { data: parsed.data };
 }
 
+async function stampOf(file: string): Promise<string | null> {
+  const st = await fsp.stat(file).catch(() => null);
+  return st ? `${st.mtimeMs}:${st.size}:${st.ino}` : null;
+}
+
 export interface CatalogOpened {
   catalog: RunCatalog;
   /** Things the user should be told (a corrupt catalog moved aside, unreadable run folders). */
   warnings: string[];
 }
 
+/** How a writer waits for another process's catalog write (each holds the lock for milliseconds). */
+const LOCK_OPTIONS = { realpath: false, stale: 10_000, update: 2_000, retries: { retries: 200, factor: 1.3, minTimeout: 5, maxTimeout: 250 } };
+
 export class RunCatalog {
   private queue: Promise<unknown> = Promise.resolve();
+  /** mtime and size of catalog.json as this process last read or wrote it: anything else was another process. */
+  private stamp: string | null = null;
+  /** Problems met after opening (a catalog another process left unreadable), for the run list to show. */
+  readonly lateWarnings: string[] = [];
 
   private constructor(
     private readonly db: Low<CatalogData>,
@@ -172,34 +187,88 @@ export class RunCatalog {
     const catalog = new RunCatalog(new Low(adapter, emptyCatalog()), loc.file, loc.runsDir);
     const warnings: string[] = [];
 
-    const exists = await fsp.stat(loc.file).then(() => true, () => false);
-    let problem: string | null = null;
-    let data: CatalogData | null = null;
-    if (exists) {
-      const read = await readCatalogFile(loc.file);
-      if ('problem' in read) problem = read.problem;
-      else data = read.data;
-    }
-    if (data) {
-      catalog.db.data = data;
-      await catalog.reconcile(warnings);
-    } else {
-      if (problem) {
-        const aside = await moveAside(loc.file, now);
-        warnings.push(`The run catalog ${basename(loc.file)} could not be read: ${problem}. It was moved to ${basename(aside)} and rebuilt from the run folders.`);
+    // Under the cross-process lock: a terminal `spa run` may be writing the same catalog.
+    await catalog.withLock(async () => {
+      const exists = await fsp.stat(loc.file).then(() => true, () => false);
+      let problem: string | null = null;
+      let data: CatalogData | null = null;
+      if (exists) {
+        const read = await readCatalogFile(loc.file);
+        if ('problem' in read) problem = read.problem;
+        else data = read.data;
       }
-      const rebuilt = await rebuildCatalog(loc.runsDir);
-      catalog.db.data = rebuilt.data;
-      warnings.push(...rebuilt.warnings);
-      await catalog.db.write();
-    }
+      if (data) {
+        catalog.db.data = data;
+        catalog.stamp = await stampOf(loc.file);
+        await catalog.reconcile(warnings);
+      } else {
+        warnings.push(...(await catalog.rebuildAfter(problem, now)));
+      }
+    });
     return { catalog, warnings };
   }
 
+  /** Changes run one at a time in this process, each under the cross-process lock on fresh data. */
   private enqueue<R>(job: () => Promise<R>): Promise<R> {
-    const next = this.queue.then(job);
+    const next = this.queue.then(() =>
+      this.withLock(async () => {
+        await this.syncFromDisk();
+        return job();
+      }),
+    );
     this.queue = next.catch(() => undefined);
     return next;
+  }
+
+  private async withLock<R>(job: () => Promise<R>): Promise<R> {
+    const release = await lockfile.lock(this.file, LOCK_OPTIONS);
+    try {
+      return await job();
+    } finally {
+      await release().catch(() => undefined); // a lock taken over as stale is the other writer's now
+    }
+  }
+
+  /** Picks up what another process wrote since this one last read or wrote the file. */
+  private async syncFromDisk(): Promise<void> {
+    const stamp = await stampOf(this.file);
+    if (stamp === this.stamp) return;
+    if (stamp === null) {
+      this.lateWarnings.push(...(await this.rebuildAfter(null, new Date())));
+      return;
+    }
+    const read = await readCatalogFile(this.file);
+    if ('problem' in read) this.lateWarnings.push(...(await this.rebuildAfter(read.problem, new Date())));
+    else {
+      this.db.data = read.data;
+      this.stamp = stamp;
+    }
+  }
+
+  /** Reads what other processes wrote (the studio's run list calls it; a cheap stat when nothing changed). */
+  sync(): Promise<void> {
+    const next = this.queue.then(() => this.syncFromDisk());
+    this.queue = next.catch(() => undefined);
+    return next;
+  }
+
+  /** A missing or unreadable catalog: the bad file moved aside (never overwritten), the catalog rebuilt from the folders. */
+  private async rebuildAfter(problem: string | null, now: Date): Promise<string[]> {
+    const warnings: string[] = [];
+    if (problem) {
+      const aside = await moveAside(this.file, now);
+      warnings.push(`The run catalog ${basename(this.file)} could not be read: ${problem}. It was moved to ${basename(aside)} and rebuilt from the run folders.`);
+    }
+    const rebuilt = await rebuildCatalog(this.runsDir);
+    this.db.data = rebuilt.data;
+    warnings.push(...rebuilt.warnings);
+    await this.save();
+    return warnings;
+  }
+
+  private async save(): Promise<void> {
+    await this.db.write();
+    this.stamp = await stampOf(this.file);
   }
 
   private async reconcile(warnings: string[]): Promise<void> {
@@ -226,7 +295,7 @@ export class RunCatalog {
     }
     if (changed) {
       this.db.data = { schema: CATALOG_SCHEMA, runs: runs.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)) };
-      await this.db.write();
+      await this.save();
     }
   }
 
@@ -279,7 +348,7 @@ export class RunCatalog {
     return this.enqueue(async () => {
       const { data, warnings } = await rebuildCatalog(this.runsDir);
       this.db.data = data;
-      await this.db.write();
+      await this.save();
       return warnings;
     });
   }
@@ -290,13 +359,20 @@ export class RunCatalog {
    */
   markInterruptedRuns(now = new Date()): Promise<string[]> {
     return this.enqueue(async () => {
-      const ids = this.db.data.runs.filter((r) => r.status === 'running').map((r) => r.id);
+      const ids: string[] = [];
+      for (const r of this.db.data.runs) {
+        if (r.status !== 'running') continue;
+        // Still supervised by another live process (`spa run` in a terminal, a second studio): not ours to mark.
+        const status = await readRunStatus(runPaths(this.runsDir, r.id).dir).catch(() => null);
+        if (status && ownedElsewhere(status)) continue;
+        ids.push(r.id);
+      }
       for (const id of ids) {
         const dir = runPaths(this.runsDir, id).dir;
-        await writeRunStatus(dir, { status: 'crashed', message: 'the process running it ended without reporting (app or worker crash)' }, now);
+        await writeRunStatus(dir, { status: 'crashed', message: 'the process running it ended without reporting (app or worker crash)', owner: null }, now);
         this.upsert(await catalogEntryFromFolder(dir));
       }
-      if (ids.length) await this.db.write();
+      if (ids.length) await this.save();
       return ids;
     });
   }
@@ -312,13 +388,13 @@ export class RunCatalog {
 
   private async put(entry: CatalogEntry): Promise<CatalogEntry> {
     this.upsert(entry);
-    await this.db.write();
+    await this.save();
     return structuredClone(entry);
   }
 
   private async drop(id: string): Promise<void> {
     const before = this.db.data.runs.length;
     this.db.data.runs = this.db.data.runs.filter((r) => r.id !== id);
-    if (this.db.data.runs.length !== before) await this.db.write();
+    if (this.db.data.runs.length !== before) await this.save();
   }
 }

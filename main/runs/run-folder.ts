@@ -16,6 +16,7 @@
  */
 import { appendFileSync, closeSync, openSync } from 'node:fs';
 import { promises as fsp } from 'node:fs';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import type { z } from 'zod';
 import { readLog, type LogRead } from '../../engine/storage/append-log';
@@ -179,6 +180,8 @@ export async function readRunStatus(runDir: string): Promise<RunStatusFile> {
 
 export interface StatusPatch {
   status?: RunStatus;
+  /** Who runs it now (null: nobody). */
+  owner?: RunOwner | null;
   backend?: string | null;
   step?: number | null;
   message?: string | null;
@@ -193,6 +196,32 @@ export interface StatusPatch {
  * Read, merge, write atomically. A damaged status.json is replaced rather than blocking the
  * update (its content is unknowable; the new status is what matters).
  */
+export type RunOwner = NonNullable<RunStatusFile['owner']>;
+
+/** This process, as the owner of the runs it supervises. */
+export function thisProcessOwner(): RunOwner {
+  return { pid: process.pid, host: hostname() };
+}
+
+/**
+ * Whether another live process on this machine supervises the run. A run owned by another host
+ * (a shared data folder) counts as live: we cannot tell, and guessing wrong would start a second
+ * writer. A recycled pid can make a dead owner look alive; the user then waits for it or deletes
+ * the owner from status.json — never two writers.
+ */
+export function ownedElsewhere(status: Pick<RunStatusFile, 'status' | 'owner'>): RunOwner | null {
+  const owner = status.owner;
+  if (status.status !== 'running' || !owner) return null;
+  if (owner.host !== hostname()) return owner;
+  if (owner.pid === process.pid) return null;
+  try {
+    process.kill(owner.pid, 0);
+    return owner;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM' ? owner : null; // EPERM: alive, someone else's
+  }
+}
+
 export async function writeRunStatus(runDir: string, patch: StatusPatch, now = new Date()): Promise<RunStatusFile> {
   const current = await readRunStatus(runDir).catch(
     (): RunStatusFile => ({

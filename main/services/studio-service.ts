@@ -17,7 +17,7 @@ import { defaultRunConfig, estimateRunSeconds } from '../../engine/pipeline/pres
 import { exportTrajectories } from '../io/export';
 import type { RunLauncher } from '../jobs/launcher';
 import { openSharedCatalog } from '../runs/shared-catalog';
-import { readMetrics, readRunMeta, readRunStatus, readTrajectories, runPaths, trajectoryIndexCacheFile, workspacePaths } from '../runs/run-folder';
+import { ownedElsewhere, readMetrics, readRunMeta, readRunStatus, readTrajectories, runPaths, trajectoryIndexCacheFile, workspacePaths } from '../runs/run-folder';
 import { AnnotationStore } from './studio/annotation-store';
 import { conflict, invalid, notFound } from './studio/errors';
 import { importAsRun } from './studio/import-run';
@@ -112,8 +112,9 @@ export async function createStudioService(opts: StudioServiceOptions): Promise<S
     },
 
     async 'runs.list'() {
+      await catalog.sync(); // runs a terminal `spa run` added or changed on this data folder
       const runs = catalog.list().sort((a, b) => (a.createdAt !== b.createdAt ? (a.createdAt < b.createdAt ? 1 : -1) : a.id < b.id ? 1 : -1));
-      return { runs, warnings: [...warnings] };
+      return { runs, warnings: [...warnings, ...catalog.lateWarnings] };
     },
 
     async 'runs.get'({ id }) {
@@ -176,8 +177,10 @@ export async function createStudioService(opts: StudioServiceOptions): Promise<S
     async 'runs.resume'({ id }) {
       const dir = await requireRun(id);
       if (launcher.isActive(id)) throw conflict(`run ${id} is already running`);
-      const { status } = await readRunStatus(dir);
-      if (status === 'completed') throw conflict(`run ${id} is completed; there is nothing to resume`);
+      const current = await readRunStatus(dir);
+      if (current.status === 'completed') throw conflict(`run ${id} is completed; there is nothing to resume`);
+      const owner = ownedElsewhere(current);
+      if (owner) throw conflict(`run ${id} is being trained by another process (pid ${owner.pid} on ${owner.host}); it cannot be resumed here until that one stops`);
       indexes.get(id)?.reset();
       await launcher.resume(id);
       await catalog.refresh(id);

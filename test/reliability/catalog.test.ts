@@ -9,7 +9,9 @@
  * call that can write; it must write only inside its run and stage folders, never catalog.json.
  * Then two writers of one process (two spellings of the data folder, as the supervisor and the
  * service layer might hold them) race 1,000 updates: the file must be valid JSON holding the last
- * value of each; and steno's own test, with the file: URL case actually read back.
+ * value of each; and steno's own test, with the file: URL case actually read back. Across
+ * processes (a studio and a terminal `spa run` on one data folder): two processes create and
+ * update runs at once; the catalog must end with every run of both at its last status.
  *
  * #18 corrupt catalog at startup: a corpus of ≥ 200 damaged files. Each must open (rebuilt
  * from the run folders), with the bad file renamed to catalog.json.corrupt-<time> byte for byte
@@ -20,6 +22,7 @@
  * #19 size budget: 1,000 runs → the p95 of a catalog update (folder read + whole-file write),
  * and 0 arrays of per-step data in catalog.json (by schema and by walking the file).
  */
+import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve, sep } from 'node:path';
@@ -193,6 +196,35 @@ describe('#17 single catalog writer', () => {
       { writes: writes.length, inWorkspace: inWorkspace.length, catalogWrites: catalogWrites.length, outside: outside.length },
     );
   });
+
+  it('two processes writing one catalog at once (a studio and spa run): every run of both, at its last status', async () => {
+    const root = tempDir();
+    const perWriter = scale(15, 100);
+    const writer = fileURLToPath(new URL('./fixtures/catalog-writer.ts', import.meta.url));
+    const t0 = performance.now();
+    const codes = await Promise.all(
+      ['a', 'b'].map(
+        (tag) =>
+          new Promise<number>((resolveExit) => {
+            const child = spawn(process.execPath, ['--import', 'tsx', writer, root, tag, String(perWriter)], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
+            child.once('exit', (code) => resolveExit(code ?? -1));
+          }),
+      ),
+    );
+    const seconds = (performance.now() - t0) / 1000;
+    expect(codes).toEqual([0, 0]);
+    const file = JSON.parse(readFileSync(workspacePaths(root).catalogFile, 'utf8')) as CatalogData;
+    const byWriter = (tag: string) => file.runs.filter((r) => r.summary.writer === tag && r.status === 'completed').length;
+    expect(file.runs).toHaveLength(2 * perWriter);
+    expect([byWriter('a'), byWriter('b')]).toEqual([perWriter, perWriter]);
+    expect(existsSync(`${workspacePaths(root).catalogFile}.lock`)).toBe(false);
+    reportFigure(
+      17,
+      'single catalog writer, 2 processes',
+      `2 processes × ${perWriter} runs × 3 writes (create, running, completed) on one data folder at once: catalog.json lists ${file.runs.length}/${2 * perWriter} runs, every one at its last status, lock released (${seconds.toFixed(1)} s incl. 2 process starts)`,
+      { runs: file.runs.length, expected: 2 * perWriter },
+    );
+  }, 300_000);
 
   it('two writers in one process race 1,000 updates: one instance, valid JSON = the last value of each', async () => {
     const root = tempDir();

@@ -4,7 +4,10 @@ import { join } from 'node:path';
 import { JSONFile } from 'lowdb/node';
 import { afterAll, describe, expect, it } from 'vitest';
 import { rebuildCatalog, RunCatalog } from '../../../main/runs/catalog';
-import { createRun, readRunStatus, workspacePaths, writeRunStatus, type NewRun } from '../../../main/runs/run-folder';
+import { spawn } from 'node:child_process';
+import { hostname } from 'node:os';
+import { createRun, ownedElsewhere, readRunStatus, runPaths, workspacePaths, writeRunStatus, type NewRun } from '../../../main/runs/run-folder';
+import { createSupervisor } from '../../../main/jobs/supervisor';
 
 const roots: string[] = [];
 function workspace() {
@@ -181,5 +184,45 @@ describe('catalog', () => {
     console.log(`catalog of 1000 runs: refresh p50 ${times[20]?.toFixed(1)} ms, p95 ${p95.toFixed(1)} ms, file ${readFileSync(ws.catalogFile).length} bytes`);
     // A loaded 2-core CI machine measured 53 ms once: the 50 ms target is a figure, not a test.
     expect(p95).toBeLessThan(500);
+  });
+});
+
+describe('runs supervised by another process (spa run in a terminal beside the studio)', () => {
+  it('are neither marked crashed at startup nor resumed while their owner lives; once it is gone they are', async () => {
+    const live = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60000)'], { stdio: 'ignore' });
+    const dead = spawn(process.execPath, ['-e', ''], { stdio: 'ignore' });
+    await new Promise((resolve) => dead.once('exit', resolve));
+    try {
+      const ws = workspace();
+      const { catalog } = await RunCatalog.open(ws.loc);
+      const a = await catalog.create(run(1, 1));
+      const b = await catalog.create(run(2, 2));
+      const host = hostname();
+      await catalog.setStatus(a.id, { status: 'running', owner: { pid: live.pid!, host } });
+      await catalog.setStatus(b.id, { status: 'running', owner: { pid: dead.pid!, host } });
+      const statusOf = (id: string) => readRunStatus(runPaths(ws.runsDir, id).dir);
+
+      expect(ownedElsewhere(await statusOf(a.id))).toEqual({ pid: live.pid, host });
+      expect(ownedElsewhere(await statusOf(b.id))).toBeNull();
+      expect(ownedElsewhere({ status: 'running', owner: { pid: process.pid, host } })).toBeNull(); // ours
+      expect(ownedElsewhere({ status: 'running', owner: { pid: dead.pid!, host: `${host}-elsewhere` } })).not.toBeNull(); // cannot tell: hands off
+      expect(ownedElsewhere({ status: 'completed', owner: { pid: live.pid!, host } })).toBeNull();
+
+      // The app starts: only the orphaned run is marked crashed.
+      expect(await catalog.markInterruptedRuns()).toEqual([b.id]);
+      expect((await statusOf(a.id)).status).toBe('running');
+      expect(await statusOf(b.id)).toMatchObject({ status: 'crashed', owner: null });
+
+      // Resume is refused while the owner lives (no second writer), accepted after.
+      const sup = await createSupervisor({ dataDir: ws.root });
+      await expect(sup.resume(a.id)).rejects.toThrow(`run ${a.id} is being trained by another process (pid ${live.pid} on ${host})`);
+      live.kill('SIGKILL');
+      await new Promise((resolve) => live.once('exit', resolve));
+      expect(ownedElsewhere(await statusOf(a.id))).toBeNull();
+      expect(await catalog.markInterruptedRuns()).toEqual([a.id]);
+      await sup.shutdown();
+    } finally {
+      live.kill('SIGKILL');
+    }
   });
 });
