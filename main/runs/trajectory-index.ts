@@ -18,7 +18,7 @@ import { dirname } from 'node:path';
 import type { z } from 'zod';
 import type { TrajectoryFilterSchema, TrajectorySummary } from '../../common/ipc-contract';
 import { RunTrajectorySchema, firstIssue, type RunTrajectory } from '../../common/run-schema';
-import { decodeLine } from '../../engine/storage/append-log';
+import { decodeLine, isBlank } from '../../engine/storage/append-log';
 import { writeFileAtomic } from '../../engine/storage/durable';
 import { readLineAt, scanLines } from './line-scan';
 
@@ -204,7 +204,7 @@ export class TrajectoryIndex {
     if (size === this.end) return;
     let last: Entry | null = null;
     const scan = await scanLines(this.file, this.end, (line, offset) => {
-      if (line.every((b) => b === 0x20 || b === 0x09 || b === 0x0d)) return;
+      if (isBlank(line)) return;
       const decoded = decodeLine(line);
       const s = decoded.ok ? summarize(decoded.record, this.entries.length) : null;
       if (!s) {
