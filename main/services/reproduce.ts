@@ -6,7 +6,7 @@
  */
 import { canonicalJson } from '../runs/stage-cache';
 import type { CatalogEntry } from '../../common/run-schema';
-import type { Method, Preset, RunConfig } from '../../common/run-config';
+import { parseRunConfig, type Method, type Preset, type RunConfig } from '../../common/run-config';
 import type { EnvName } from '../../envs/core/types';
 import { defaultRunConfig } from '../../engine/pipeline/presets';
 import type { Supervisor } from '../jobs/supervisor';
@@ -36,18 +36,32 @@ export interface GridProgress {
   etaSeconds: number | null;
 }
 
-/** The newest catalog run with exactly this config. */
+/**
+ * The run of this config to use: the newest completed one, else the newest other. Stored configs
+ * are compared after parsing, so a run written before a config field existed (it reads with that
+ * field's default) still counts as the same experiment.
+ */
 export async function findRun(sup: Supervisor, dataDir: string, config: RunConfig): Promise<CatalogEntry | null> {
   const want = canonicalJson(config);
   const candidates = sup.catalog
     .list()
     .filter((e) => e.env === config.env && e.method === config.method && e.seed === config.seed && e.preset === config.preset)
     .reverse();
+  const same: CatalogEntry[] = [];
   for (const e of candidates) {
     const meta = await readRunMeta(runPaths(workspacePaths(dataDir).runsDir, e.id).dir).catch(() => null);
-    if (meta && canonicalJson(meta.config) === want) return e;
+    const stored = meta ? safeParseConfig(meta.config) : null;
+    if (stored && canonicalJson(stored) === want) same.push(e);
   }
-  return null;
+  return same.find((e) => e.status === 'completed') ?? same[0] ?? null;
+}
+
+function safeParseConfig(value: unknown): RunConfig | null {
+  try {
+    return parseRunConfig(value);
+  } catch {
+    return null;
+  }
 }
 
 /** Runs (or reuses, or resumes) every config, `parallel` at a time; returns the run ids in config order. */
