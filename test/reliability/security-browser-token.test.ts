@@ -14,11 +14,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { WebSocket } from 'ws';
-import { CHANNEL_NAMES, type StudioEvent } from '../../common/ipc-contract';
 import { workspacePaths } from '../../main/runs/run-folder';
 import { tokensEqual } from '../../main/server/auth';
 import { startBrowserServer, type BrowserServer } from '../../main/server/browser-server';
 import { createStudioService, type StudioService } from '../../main/services/studio-service';
+import { countedService } from '../helpers/counted-service';
 import { FakeLauncher } from '../helpers/fake-launcher';
 import { reportFigure, scale } from './figures';
 
@@ -38,7 +38,7 @@ const root = mkdtempSync(join(tmpdir(), 'spa-token-'));
 let server: BrowserServer;
 let real: StudioService;
 let launcher: FakeLauncher;
-const served = { calls: 0, subscriptions: 0 };
+let served: { calls: number; subscriptions: number };
 
 beforeAll(async () => {
   const app = join(root, 'app');
@@ -47,18 +47,9 @@ beforeAll(async () => {
   writeFileSync(join(app, 'assets', 'app.js'), `console.log("${MARKER}")`);
   launcher = new FakeLauncher(workspacePaths(join(root, 'data')).runsDir);
   real = await createStudioService({ dataDir: join(root, 'data'), launcher, mode: 'browser', version: 'token' });
-  const counted: Record<string, unknown> = { ...real };
-  for (const c of CHANNEL_NAMES) {
-    counted[c] = (req: never) => {
-      served.calls++;
-      return (real[c] as (r: never) => Promise<unknown>)(req);
-    };
-  }
-  counted.subscribe = (l: (e: StudioEvent) => void) => {
-    served.subscriptions++;
-    return real.subscribe(l);
-  };
-  server = await startBrowserServer({ service: counted as unknown as StudioService, staticDir: app });
+  const counted = countedService(real);
+  served = counted.served;
+  server = await startBrowserServer({ service: counted.service, staticDir: app });
 });
 
 afterAll(async () => {

@@ -4,11 +4,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
-import { CHANNEL_NAMES, type StudioEvent } from '../../../common/ipc-contract';
+import type { StudioEvent } from '../../../common/ipc-contract';
 import { defaultRunConfig } from '../../../engine/pipeline/presets';
 import { workspacePaths } from '../../../main/runs/run-folder';
 import { startBrowserServer, type BrowserServer } from '../../../main/server/browser-server';
 import { createStudioService, type StudioService } from '../../../main/services/studio-service';
+import { countedService } from '../../helpers/counted-service';
 import { FakeLauncher } from '../../helpers/fake-launcher';
 
 const root = mkdtempSync(join(tmpdir(), 'spa-server-'));
@@ -18,7 +19,7 @@ let server: BrowserServer;
 let service: StudioService;
 let launcher: FakeLauncher;
 /** Service calls and event subscriptions that got through (a refused request must add none). */
-const served = { calls: 0, subscriptions: 0 };
+let served: { calls: number; subscriptions: number };
 
 beforeAll(async () => {
   mkdirSync(join(appDir, 'assets'), { recursive: true });
@@ -29,19 +30,9 @@ beforeAll(async () => {
   const dataDir = join(root, 'data');
   launcher = new FakeLauncher(workspacePaths(dataDir).runsDir);
   const real = await createStudioService({ dataDir, launcher, mode: 'browser', version: '1.0.0' });
-  // Count what reaches the service.
-  const counted: Record<string, unknown> = { ...real };
-  for (const c of CHANNEL_NAMES) {
-    counted[c] = (req: never) => {
-      served.calls++;
-      return (real[c] as (r: never) => Promise<unknown>)(req);
-    };
-  }
-  counted.subscribe = (l: (e: StudioEvent) => void) => {
-    served.subscriptions++;
-    return real.subscribe(l);
-  };
-  service = counted as unknown as StudioService;
+  const counted = countedService(real); // count what reaches the service
+  service = counted.service;
+  served = counted.served;
   server = await startBrowserServer({ service, staticDir: appDir });
 });
 
