@@ -8,8 +8,8 @@
  */
 import * as zlib from 'node:zlib';
 
-type NativeCrc32 = (data: Uint8Array, value?: number) => number;
-const NATIVE: NativeCrc32 | null = typeof (zlib as { crc32?: unknown }).crc32 === 'function' ? (zlib as unknown as { crc32: NativeCrc32 }).crc32 : null;
+// zlib.crc32 arrived in Node 20.15; an older Node 20 uses the table below.
+const NATIVE = typeof zlib.crc32 === 'function' ? zlib.crc32 : null;
 
 const TABLE = (() => {
   const t = new Uint32Array(256);

@@ -6,7 +6,7 @@
  */
 import { canonicalJson } from '../runs/stage-cache';
 import type { CatalogEntry } from '../../common/run-schema';
-import { parseRunConfig, type Method, type Preset, type RunConfig } from '../../common/run-config';
+import { RunConfigSchema, type Method, type Preset, type RunConfig } from '../../common/run-config';
 import type { EnvName } from '../../envs/core/types';
 import { defaultRunConfig } from '../../engine/pipeline/presets';
 import type { Supervisor } from '../jobs/supervisor';
@@ -50,18 +50,12 @@ export async function findRun(sup: Supervisor, dataDir: string, config: RunConfi
   const same: CatalogEntry[] = [];
   for (const e of candidates) {
     const meta = await readRunMeta(runPaths(workspacePaths(dataDir).runsDir, e.id).dir).catch(() => null);
-    const stored = meta ? safeParseConfig(meta.config) : null;
-    if (stored && canonicalJson(stored) === want) same.push(e);
+    const stored = meta ? RunConfigSchema.safeParse(meta.config) : null;
+    if (!stored?.success || canonicalJson(stored.data) !== want) continue;
+    if (e.status === 'completed') return e; // newest first: the first completed one is the answer
+    same.push(e);
   }
-  return same.find((e) => e.status === 'completed') ?? same[0] ?? null;
-}
-
-function safeParseConfig(value: unknown): RunConfig | null {
-  try {
-    return parseRunConfig(value);
-  } catch {
-    return null;
-  }
+  return same[0] ?? null;
 }
 
 /** Runs (or reuses, or resumes) every config, `parallel` at a time; returns the run ids in config order. */
