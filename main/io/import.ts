@@ -9,11 +9,12 @@
  * field, and the import goes on. The run's environment is the first valid record's; records of
  * another one are skipped. A trajectory may have at most MAX_IMPORT_STEPS steps.
  *
- * The text is read record by record, never parsed whole: JSONL line by line, a JSON array
- * element by element (json-slices.ts). `importTextSliced` gives the event loop a turn every few
- * milliseconds, so importing a 100 MB file does not freeze the app (the Electron main process
- * runs the window's UI thread; browser mode's server has one thread for every request);
- * `importText` is the same work in one go.
+ * The file is read as it streams in, record by record (record-splitter.ts): JSONL line by line,
+ * a JSON array element by element, each record parsed, checked and handed on before the next is
+ * read, so memory holds one record and the event loop gets a turn every few milliseconds — a
+ * 100 MB import must not freeze the app (the Electron main process runs the window's UI thread;
+ * browser mode's server has one thread for every request). `importStream` is what the studio
+ * uses; `importText` is the same work on a whole text in one go (tests, small inputs).
  */
 import { z } from 'zod';
 import type { ExportFormat } from '../../common/ipc-contract';
@@ -31,7 +32,7 @@ import {
   sftMessages,
   taskIdOf,
 } from './spa-rl-formats';
-import { arrayElements, runSliced, runToEnd } from './json-slices';
+import { RecordSplitter, StructureError, type SplitItem } from './record-splitter';
 
 export type ImportFormat = ExportFormat;
 
@@ -66,38 +67,9 @@ export const StudioRecordSchema = RunTrajectorySchema.extend({
   annotations: z.array(AnnotationSchema).optional(),
 });
 
-interface Located {
-  value: unknown;
-  /** "line 4" or "record [3]". */
-  where: string;
-}
-
 function issueText(error: z.ZodError): string {
   const issue = error.issues[0];
   return `at ${issue && issue.path.length ? issue.path.join('.') : '(root)'}: ${issue?.message ?? 'invalid'}`;
-}
-
-/** Each non-blank line of a JSONL text, parsed; a line that is not JSON is reported, not thrown. */
-function* jsonLines(text: string): Generator<Located | { where: string; error: string }> {
-  let line = 0;
-  for (let start = 0; start < text.length; ) {
-    let end = text.indexOf('\n', start);
-    if (end === -1) end = text.length;
-    line++;
-    const raw = text.slice(start, end).trim();
-    start = end + 1;
-    if (raw === '') continue;
-    try {
-      yield { value: JSON.parse(raw) as unknown, where: `line ${line}` };
-    } catch (e) {
-      yield { where: `line ${line}`, error: `not valid JSON (${(e as Error).message.slice(0, 120)})` };
-    }
-  }
-}
-
-function firstLine(text: string): string {
-  for (const l of text.split('\n', 50)) if (l.trim() !== '') return l.trim();
-  return '';
 }
 
 function isObject(v: unknown): v is Record<string, unknown> {
@@ -116,72 +88,6 @@ function formatOfRecord(v: unknown): ImportFormat | null {
 const EXPECTED =
   'expected studio trajectories (JSON Lines), SPA-RL SFT data (§4.1, a JSON array or JSON Lines of {id, conversations}), an exploration shard (§4.2, agent_conversations) or inference results (§4.4, turn_values)';
 
-type Read = Located | { where: string; error: string };
-
-/**
- * The records of a JSON array, element by element. The first object element says the format;
- * elements before it are held back and handed on after it. A broken array (a truncated file,
- * a missing comma) refuses the whole file: past the break, element boundaries mean nothing.
- */
-function* arrayRecords(body: string): Generator<void, { format: ImportFormat; records: Iterable<Read> }> {
-  const elements = arrayElements(body, 0);
-  const parse = (el: { index: number; start: number; end: number }): unknown => {
-    try {
-      return JSON.parse(body.slice(el.start, el.end)) as unknown;
-    } catch (e) {
-      throw new ImportRefused(`the file starts like a JSON array but is not valid JSON: record [${el.index}]: ${(e as Error).message.slice(0, 160)}`);
-    }
-  };
-  const next = () => {
-    try {
-      return elements.next();
-    } catch (e) {
-      throw new ImportRefused(`the file starts like a JSON array but is not valid JSON (${(e as Error).message.slice(0, 160)})`);
-    }
-  };
-  const before: Read[] = [];
-  let format: ImportFormat | null = null;
-  for (let step = next(); !step.done; step = next()) {
-    const value = parse(step.value);
-    before.push({ value, where: `record [${step.value.index}]` });
-    yield;
-    if (isObject(value)) {
-      format = formatOfRecord(value);
-      if (!format) throw new ImportRefused(`no record in the array has conversations, agent_conversations or turn_values; ${EXPECTED}`);
-      break;
-    }
-  }
-  if (!format) {
-    throw new ImportRefused(before.length ? `no record in the array has conversations, agent_conversations or turn_values; ${EXPECTED}` : 'the file is an empty JSON array');
-  }
-  if (format === 'studio') throw new ImportRefused('studio trajectories are JSON Lines (one per line), not a JSON array');
-  function* records(): Generator<Read> {
-    yield* before;
-    for (let step = next(); !step.done; step = next()) yield { value: parse(step.value), where: `record [${step.value.index}]` };
-  }
-  return { format, records: records() };
-}
-
-/** Detects the format and yields the raw records with where they are. */
-function* recordsOf(text: string): Generator<void, { format: ImportFormat; records: Iterable<Read> }> {
-  const body = text.replace(/^\uFEFF/, '').trimStart();
-  if (body === '') throw new ImportRefused('the file is empty');
-  if (body.startsWith('[')) return yield* arrayRecords(body.trimEnd());
-  if (body.startsWith('{')) {
-    let first: unknown;
-    try {
-      first = JSON.parse(firstLine(body));
-    } catch (e) {
-      // Say why (a truncated or damaged line reads differently from a pretty-printed object).
-      throw new ImportRefused(`line 1 is not a JSON object: ${(e as Error).message.slice(0, 160)} (a single pretty-printed object is not a supported format); ${EXPECTED}`);
-    }
-    const format = formatOfRecord(first);
-    if (!format) throw new ImportRefused(`the first record has no schema "${TRAJECTORY_SCHEMA}", conversations, agent_conversations or turn_values; ${EXPECTED}`);
-    return { format, records: jsonLines(body) };
-  }
-  throw new ImportRefused(`not JSON; ${EXPECTED}`);
-}
-
 /** Refuses a record with more than MAX_IMPORT_STEPS steps before its schema is checked. */
 function checkSize(format: ImportFormat, value: unknown): void {
   if (!isObject(value)) return;
@@ -195,7 +101,7 @@ function checkSize(format: ImportFormat, value: unknown): void {
   }
 }
 
-interface Converted {
+export interface Converted {
   trajectory: RunTrajectory;
   annotations: Annotation[];
 }
@@ -256,50 +162,174 @@ function convert(format: ImportFormat, value: unknown, index: number, env: EnvNa
   return { trajectory: { ...trajectory, stage: 'import' }, annotations: [] };
 }
 
-/** The import as a sliced job: it yields after every record (see json-slices.ts). */
-function* importJob(text: string): Generator<void, ImportedFile> {
-  const { format, records } = yield* recordsOf(text);
-  const trajectories: RunTrajectory[] = [];
-  const annotations: Annotation[] = [];
-  const problems: string[] = [];
-  const notes = new Set<string>();
-  const seen = new Set<string>();
-  let env: EnvName | null = null;
-  let index = 0;
-  for (const rec of records) {
-    const i = index++;
-    if ('error' in rec) {
-      problems.push(`${rec.where}: ${rec.error}`);
-      yield;
-      continue;
-    }
+
+/** What an import found, without the trajectories (they went to the sink one by one). */
+export interface ImportSummary {
+  format: ImportFormat;
+  env: EnvName;
+  trajectories: number;
+  successes: number;
+  /** Studio files carry annotations; they are kept with the trajectories. */
+  annotations: Annotation[];
+  skipped: number;
+  warnings: string[];
+}
+
+/**
+ * Turns the splitter's raw records into checked trajectories, one at a time, and keeps what the
+ * whole file decides: its format (the first record's), its environment, the ids seen, the
+ * records refused. Throws ImportRefused where the whole file must be refused.
+ */
+class ImportReader {
+  format: ImportFormat | null = null;
+  private env: EnvName | null = null;
+  private index = 0;
+  private trajectories = 0;
+  private successes = 0;
+  private readonly annotations: Annotation[] = [];
+  private readonly problems: string[] = [];
+  private readonly notes = new Set<string>();
+  private readonly seen = new Set<string>();
+  /** Array elements before the first object (the format is not known yet). */
+  private held: { value: unknown; where: string; index: number }[] = [];
+
+  constructor(private readonly splitter: RecordSplitter) {}
+
+  /** The splitter's records of one chunk (or of the file's end), checked and converted. */
+  read(split: () => SplitItem[]): Converted[] {
+    let items: SplitItem[];
     try {
-      const { trajectory, annotations: notesOf } = convert(format, rec.value, i, env, notes);
-      if (env && trajectory.env !== env) throw new RecordError('env', `is ${trajectory.env}; this import's environment is ${env} (the first record's)`);
-      if (seen.has(trajectory.id)) throw new RecordError('id', `${quote(trajectory.id)} appears twice`);
-      env ??= trajectory.env;
-      seen.add(trajectory.id);
-      trajectories.push(trajectory);
-      annotations.push(...notesOf);
+      items = split();
     } catch (e) {
-      problems.push(`${rec.where}: ${(e as Error).message}`);
+      if (!(e instanceof StructureError)) throw e;
+      if (e.kind === 'not-json') throw new ImportRefused(`not JSON; ${EXPECTED}`);
+      throw new ImportRefused(`the file starts like a JSON array but is not valid JSON (${e.message.slice(0, 160)})`);
     }
-    yield;
+    const out: Converted[] = [];
+    for (const item of items) this.readItem(item, out);
+    return out;
   }
-  const listed = problems.slice(0, MAX_LISTED_PROBLEMS);
-  if (problems.length > listed.length) listed.push(`… and ${problems.length - listed.length} more records skipped`);
-  if (!env || trajectories.length === 0) {
-    throw new ImportRefused(`no valid record (read as ${format}; ${problems.length} refused)${listed.length ? `: ${listed.join('; ')}` : ''}`);
+
+  private readItem(item: SplitItem, out: Converted[]): void {
+    const index = this.index++;
+    const lines = this.splitter.kind === 'lines';
+    if ('error' in item) {
+      if (lines && !this.format) throw new ImportRefused(`${item.where} is ${item.error}; ${EXPECTED}`);
+      this.problems.push(`${item.where}: ${item.error}`);
+      return;
+    }
+    let value: unknown;
+    try {
+      value = JSON.parse(item.text) as unknown;
+    } catch (e) {
+      const message = (e as Error).message.slice(0, 160);
+      // Past a broken element, array boundaries mean nothing: refuse the whole file.
+      if (!lines) throw new ImportRefused(`the file starts like a JSON array but is not valid JSON: ${item.where}: ${message}`);
+      // Say why (a truncated or damaged line reads differently from a pretty-printed object).
+      if (!this.format) throw new ImportRefused(`${item.where} is not a JSON object: ${message} (a single pretty-printed object is not a supported format); ${EXPECTED}`);
+      this.problems.push(`${item.where}: not valid JSON (${message.slice(0, 120)})`);
+      return;
+    }
+    if (!this.format) {
+      if (lines) {
+        this.format = formatOfRecord(value);
+        if (!this.format) throw new ImportRefused(`the first record has no schema "${TRAJECTORY_SCHEMA}", conversations, agent_conversations or turn_values; ${EXPECTED}`);
+      } else {
+        this.held.push({ value, where: item.where, index });
+        if (!isObject(value)) return;
+        this.format = formatOfRecord(value);
+        if (!this.format) throw new ImportRefused(`no record in the array has conversations, agent_conversations or turn_values; ${EXPECTED}`);
+        if (this.format === 'studio') throw new ImportRefused('studio trajectories are JSON Lines (one per line), not a JSON array');
+        const held = this.held;
+        this.held = [];
+        for (const h of held) this.accept(h.value, h.where, h.index, out);
+        return;
+      }
+    }
+    this.accept(value, item.where, index, out);
   }
-  return { format, env, trajectories, annotations, skipped: problems.length, warnings: [...listed, ...notes] };
+
+  private accept(value: unknown, where: string, index: number, out: Converted[]): void {
+    try {
+      const converted = convert(this.format!, value, index, this.env, this.notes);
+      const { trajectory } = converted;
+      if (this.env && trajectory.env !== this.env) throw new RecordError('env', `is ${trajectory.env}; this import's environment is ${this.env} (the first record's)`);
+      if (this.seen.has(trajectory.id)) throw new RecordError('id', `${quote(trajectory.id)} appears twice`);
+      this.env ??= trajectory.env;
+      this.seen.add(trajectory.id);
+      this.trajectories++;
+      if (trajectory.success) this.successes++;
+      this.annotations.push(...converted.annotations);
+      out.push(converted);
+    } catch (e) {
+      this.problems.push(`${where}: ${(e as Error).message}`);
+    }
+  }
+
+  /** The summary, or ImportRefused when the file held no valid record. */
+  finish(): ImportSummary {
+    if (!this.splitter.kind) throw new ImportRefused('the file is empty');
+    if (!this.format) {
+      throw new ImportRefused(this.held.length ? `no record in the array has conversations, agent_conversations or turn_values; ${EXPECTED}` : 'the file is an empty JSON array');
+    }
+    const problems = this.problems;
+    const listed = problems.slice(0, MAX_LISTED_PROBLEMS);
+    if (problems.length > listed.length) listed.push(`… and ${problems.length - listed.length} more records skipped`);
+    if (!this.env || this.trajectories === 0) {
+      throw new ImportRefused(`no valid record (read as ${this.format}; ${problems.length} refused)${listed.length ? `: ${listed.join('; ')}` : ''}`);
+    }
+    return {
+      format: this.format,
+      env: this.env,
+      trajectories: this.trajectories,
+      successes: this.successes,
+      annotations: this.annotations,
+      skipped: problems.length,
+      warnings: [...listed, ...this.notes],
+    };
+  }
 }
 
-/** Parses a whole file in one go. Throws ImportRefused when the format is unknown or no record is valid. */
+/** Time the importer may run before it gives the event loop a turn (ms). */
+export const SLICE_MS = 8;
+
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/**
+ * Imports a file that arrives in chunks of text (a request body as it is received, a text cut
+ * in pieces): each checked trajectory goes to `sink` as soon as its record has been read, and
+ * the event loop gets a turn at least every SLICE_MS. Throws ImportRefused when the format is
+ * unknown, the structure broken, or no record valid — possibly after the sink has taken some
+ * records, so the caller keeps them somewhere it can throw away.
+ */
+export async function importStream(source: AsyncIterable<string> | Iterable<string>, sink: (converted: Converted) => void | Promise<void>): Promise<ImportSummary> {
+  const splitter = new RecordSplitter();
+  const reader = new ImportReader(splitter);
+  let sliceStart = performance.now();
+  const take = async (converted: Converted[]) => {
+    for (const c of converted) {
+      await sink(c);
+      if (performance.now() - sliceStart >= SLICE_MS) {
+        await nextTurn();
+        sliceStart = performance.now();
+      }
+    }
+  };
+  for await (const chunk of source) await take(reader.read(() => splitter.push(chunk)));
+  await take(reader.read(() => splitter.end()));
+  return reader.finish();
+}
+
+/** A whole text in one go. Throws ImportRefused when the format is unknown or no record is valid. */
 export function importText(text: string): ImportedFile {
-  return runToEnd(importJob(text));
+  const splitter = new RecordSplitter();
+  const reader = new ImportReader(splitter);
+  const converted = [...reader.read(() => splitter.push(text)), ...reader.read(() => splitter.end())];
+  const { format, env, annotations, skipped, warnings } = reader.finish();
+  return { format, env, trajectories: converted.map((c) => c.trajectory), annotations, skipped, warnings };
 }
 
-/** importText that gives the event loop a turn every few milliseconds (what the studio uses). */
-export function importTextSliced(text: string): Promise<ImportedFile> {
-  return runSliced(importJob(text));
+/** Pieces of a text for importStream (slices of a flat string share its memory). */
+export function* textChunks(text: string, size = 256 * 1024): Generator<string> {
+  for (let i = 0; i < text.length; i += size) yield text.slice(i, i + size);
 }

@@ -1,5 +1,5 @@
 /**
- * JSON read in slices, so that a 100 MB file or request body never holds the event loop (the
+ * JSON request bodies read in slices, so that a 100 MB body never holds the event loop (the
  * Electron main process's UI thread, browser mode's only thread) for the whole parse: a
  * whole-text JSON.parse of 100 MB takes about a second. The work is written as generators that
  * yield between pieces; `runSliced` drives one from the event loop in slices of a few
@@ -93,46 +93,6 @@ export function valueEnd(text: string, i: number): number {
   }
   if (k === i) throw new SyntaxError(`expected a value at position ${i}`);
   return k;
-}
-
-export interface ArrayElement {
-  /** 0-based position in the array. */
-  index: number;
-  start: number;
-  end: number;
-}
-
-/**
- * Where each element of the JSON array starting at `start` (its '[') lies, one at a time.
- * Throws SyntaxError on a broken structure: a missing comma or bracket, a trailing comma,
- * text after the closing bracket, or an array the text ends inside (a truncated file).
- */
-export function* arrayElements(text: string, start: number): Generator<ArrayElement, void> {
-  if (text.charCodeAt(start) !== 0x5b) throw new SyntaxError('not a JSON array');
-  let i = skipSpace(text, start + 1);
-  if (text.charCodeAt(i) === 0x5d) {
-    if (skipSpace(text, i + 1) !== text.length) throw new SyntaxError(`unexpected text after the array at position ${i + 1}`);
-    return;
-  }
-  for (let index = 0; ; index++) {
-    if (i >= text.length) throw new SyntaxError(`the text ends inside the array, after ${index} elements (truncated?)`);
-    const end = valueEnd(text, i);
-    if (end === -1) throw new SyntaxError(`the text ends inside element [${index}] (truncated?)`);
-    yield { index, start: i, end };
-    i = skipSpace(text, end);
-    const c = text.charCodeAt(i);
-    if (c === 0x2c) {
-      i = skipSpace(text, i + 1);
-      if (text.charCodeAt(i) === 0x5d) throw new SyntaxError(`trailing comma after element [${index}]`);
-    } else if (c === 0x5d) {
-      if (skipSpace(text, i + 1) !== text.length) throw new SyntaxError(`unexpected text after the array at position ${i + 1}`);
-      return;
-    } else if (i >= text.length) {
-      throw new SyntaxError(`the text ends inside the array, after element [${index}] (truncated?)`);
-    } else {
-      throw new SyntaxError(`expected "," or "]" after element [${index}] at position ${i}`);
-    }
-  }
 }
 
 /** Characters of a string literal scanned and decoded in one piece. */

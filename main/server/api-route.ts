@@ -1,12 +1,15 @@
 /**
- * POST /api/<channel>: the JSON body is the request. Answers `{ok: true, result}` (200),
+ * POST /api/<channel>: the JSON body is the request. `runs.import` also takes the file itself
+ * as the body (Content-Type application/octet-stream, its name in x-spa-file-name,
+ * percent-encoded): it streams into the importer as it arrives, which is how the studio page
+ * sends a file (a 100 MB import never exists as one string). Answers `{ok: true, result}` (200),
  * `{ok: false, error}` with 400 for contract errors (unknown channel, bad payload, body not
  * JSON), 413 for a body over its limit, the ServiceError's status (400/404/409) for refusals,
  * and 500 for anything else.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { StringDecoder } from 'node:string_decoder';
-import { ContractError, parseRequest, type ChannelName } from '../../common/ipc-contract';
+import { CHANNELS, ContractError, parseRequest, type ChannelName } from '../../common/ipc-contract';
 import { callService, type StudioService } from '../services/studio-service';
 import { ServiceError } from '../services/studio/errors';
 import { parseJsonSliced, runSliced } from '../io/json-slices';
@@ -14,6 +17,8 @@ import { parseJsonSliced, runSliced } from '../io/json-slices';
 const MB = 1024 * 1024;
 /** Imports carry a whole file (the contract allows 256 MB of text, JSON escaping adds some). */
 export const BODY_LIMITS = { 'runs.import': 300 * MB, default: 1 * MB } as const;
+/** A file sent as the body of runs.import (the contract's limit on its text). */
+export const UPLOAD_LIMIT = 256 * MB;
 
 export function sendJson(res: ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body);
@@ -52,11 +57,63 @@ function readBody(req: IncomingMessage, limit: number): Promise<string> {
   });
 }
 
+/**
+ * The body as text, decoded chunk by chunk while it arrives; throws BodyTooLarge past `limit`
+ * bytes. When the reader stops early (a refused file), the rest of the body is drained, not
+ * the socket destroyed, so the client still gets the answer that says why.
+ */
+async function* bodyText(req: IncomingMessage, limit: number): AsyncGenerator<string> {
+  const decoder = new StringDecoder('utf8');
+  let size = 0;
+  try {
+    for await (const chunk of req.iterator({ destroyOnReturn: false }) as AsyncIterable<Buffer>) {
+      size += chunk.length;
+      if (size > limit) throw new BodyTooLarge();
+      yield decoder.write(chunk);
+    }
+    const tail = decoder.end();
+    if (tail) yield tail;
+  } finally {
+    if (!req.readableEnded) req.resume();
+  }
+}
+
+function answerError(res: ServerResponse, e: unknown): void {
+  if (e instanceof ServiceError) return sendJson(res, e.status, { ok: false, error: e.message });
+  // `throw null` or a string has no message: answer with what it is, never fail here.
+  sendJson(res, 500, { ok: false, error: e instanceof Error ? e.message : String(e) });
+}
+
+async function handleUpload(req: IncomingMessage, res: ServerResponse, service: StudioService): Promise<void> {
+  let fileName = '';
+  try {
+    fileName = decodeURIComponent(String(req.headers['x-spa-file-name'] ?? ''));
+  } catch {
+    // left empty: refused below
+  }
+  const named = CHANNELS['runs.import'].request.shape.fileName.safeParse(fileName);
+  if (!named.success) return sendJson(res, 400, { ok: false, error: 'runs.import: the x-spa-file-name header must name the file (1–255 characters, percent-encoded)' });
+  if (Number(req.headers['content-length'] ?? 0) > UPLOAD_LIMIT) {
+    res.setHeader('Connection', 'close');
+    return sendJson(res, 413, { ok: false, error: `${fileName} is over the ${UPLOAD_LIMIT / MB} MB import limit` });
+  }
+  try {
+    sendJson(res, 200, { ok: true, result: await service.importStream(named.data, bodyText(req, UPLOAD_LIMIT)) });
+  } catch (e) {
+    if (e instanceof BodyTooLarge) {
+      res.setHeader('Connection', 'close');
+      return sendJson(res, 413, { ok: false, error: `${fileName} is over the ${UPLOAD_LIMIT / MB} MB import limit` });
+    }
+    answerError(res, e);
+  }
+}
+
 export async function handleApi(req: IncomingMessage, res: ServerResponse, channel: string, service: StudioService): Promise<void> {
   if (req.method !== 'POST') {
     res.setHeader('Allow', 'POST');
     return sendJson(res, 405, { ok: false, error: 'the API takes POST only' });
   }
+  if (channel === 'runs.import' && /^application\/octet-stream\b/i.test(String(req.headers['content-type'] ?? ''))) return handleUpload(req, res, service);
   const limit = channel === 'runs.import' ? BODY_LIMITS['runs.import'] : BODY_LIMITS.default;
   let payload: unknown;
   try {
@@ -76,8 +133,6 @@ export async function handleApi(req: IncomingMessage, res: ServerResponse, chann
     sendJson(res, 200, { ok: true, result });
   } catch (e) {
     if (e instanceof ContractError) return sendJson(res, 400, { ok: false, error: e.message });
-    if (e instanceof ServiceError) return sendJson(res, e.status, { ok: false, error: e.message });
-    // `throw null` or a string has no message: answer with what it is, never fail here.
-    sendJson(res, 500, { ok: false, error: e instanceof Error ? e.message : String(e) });
+    answerError(res, e);
   }
 }

@@ -20,7 +20,8 @@ import { openSharedCatalog } from '../runs/shared-catalog';
 import { ownedElsewhere, readMetrics, readRunMeta, readRunStatus, readTrajectories, runPaths, trajectoryIndexCacheFile, workspacePaths } from '../runs/run-folder';
 import { AnnotationStore } from './studio/annotation-store';
 import { conflict, invalid, notFound } from './studio/errors';
-import { importAsRun } from './studio/import-run';
+import { clearStaleImports, importAsRun } from './studio/import-run';
+import { textChunks } from '../io/import';
 import { readTextFrom } from '../runs/line-scan';
 import { TrajectoryIndex } from '../runs/trajectory-index';
 
@@ -32,6 +33,11 @@ export interface StudioServiceOptions {
 }
 
 export type StudioService = StudioApi & {
+  /**
+   * runs.import for a file that streams in (browser mode's raw upload): the same checks and
+   * result, with memory for one record instead of the whole text.
+   */
+  importStream(fileName: string, source: AsyncIterable<string>): Promise<Response<'runs.import'>>;
   subscribe(listener: (e: StudioEvent) => void): () => void;
   close(): Promise<void>;
 };
@@ -47,6 +53,9 @@ export async function createStudioService(opts: StudioServiceOptions): Promise<S
   const warnings = [...opened.warnings];
   const interrupted = await catalog.markInterruptedRuns();
   if (interrupted.length) warnings.push(`${interrupted.length} run(s) were still marked running from an earlier session and are now marked crashed (resumable): ${interrupted.join(', ')}`);
+
+  const cleared = await clearStaleImports(ws.cacheDir);
+  if (cleared) warnings.push(`${cleared} unfinished import(s) from an earlier session were discarded (nothing had been added to the runs)`);
 
   const { launcher } = opts;
   const listeners = new Set<(e: StudioEvent) => void>();
@@ -93,6 +102,12 @@ export async function createStudioService(opts: StudioServiceOptions): Promise<S
       store.catch(() => stores.delete(id)); // a failed read is retried next time
     }
     return store;
+  }
+
+  async function importRun(fileName: string, source: AsyncIterable<string> | Iterable<string>) {
+    const result = await importAsRun(catalog, ws.cacheDir, fileName, source, annotationsOf);
+    emit({ type: 'catalog.changed' });
+    return result;
   }
 
   function forget(id: string): void {
@@ -214,9 +229,7 @@ export async function createStudioService(opts: StudioServiceOptions): Promise<S
     },
 
     async 'runs.import'({ fileName, text }) {
-      const result = await importAsRun(catalog, fileName, text, annotationsOf);
-      emit({ type: 'catalog.changed' });
-      return result;
+      return importRun(fileName, textChunks(text));
     },
 
     async 'config.defaults'({ env, method, preset, seed }) {
@@ -236,6 +249,7 @@ export async function createStudioService(opts: StudioServiceOptions): Promise<S
 
   return {
     ...api,
+    importStream: importRun,
     subscribe(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);

@@ -188,7 +188,10 @@ describe.skipIf(!HAS_CHROMIUM)('SPA Studio in Chromium (browser mode, real serve
     });
     await expect.poll(() => page.getByLabel('Import error').innerText()).toMatch(/agent_conversations/);
 
+    // The page sends the file itself as the body (streamed into the importer), not JSON text.
+    const sent = page.waitForRequest((r) => r.url().endsWith('/api/runs.import') && r.headers()['content-type'] === 'application/octet-stream');
     await page.getByLabel('File to import', { exact: true }).setInputFiles(FIXTURE);
+    expect((await sent).headers()['x-spa-file-name']).toBe(encodeURIComponent(FIXTURE.split('/').pop()!));
     const result = page.getByLabel('Import result');
     await expect.poll(() => result.innerText()).toContain('spa-rl-exploration');
     const records = JSON.parse(readFileSync(FIXTURE, 'utf8')) as unknown[];

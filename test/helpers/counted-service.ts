@@ -14,6 +14,10 @@ export function countedService(real: StudioService): { service: StudioService; s
       return (real[c] as (r: never) => Promise<unknown>)(req);
     };
   }
+  counted.importStream = (fileName: string, source: AsyncIterable<string>) => {
+    served.calls++;
+    return real.importStream(fileName, source);
+  };
   counted.subscribe = (l: (e: StudioEvent) => void) => {
     served.subscriptions++;
     return real.subscribe(l);

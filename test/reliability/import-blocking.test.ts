@@ -4,10 +4,13 @@
  * browser mode's POST /api/runs.import on a real 127.0.0.1 server, while perf_hooks'
  * monitorEventLoopDelay watches the event loop — the thread that serves every other request
  * (and, in Electron, main's UI thread, since the same service runs there) — and other API
- * calls are timed. For comparison, the same parse done in one go (how the import ran before it
- * was sliced) is timed too.
+ * calls are timed. The file is sent the way the studio page sends it: as the request body,
+ * streamed from disk (the test's own client must not block the loop it measures). The JSON
+ * channel ({fileName, text}, what Electron's IPC carries) is measured too, and the same parse
+ * done in one go (how the import ran before it was sliced) is timed for comparison.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { createReadStream, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { Readable } from 'node:stream';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -62,16 +65,8 @@ function explorationFile(mb: number): { text: string; records: number } {
   return { text: exportTrajectories('2026-11-22T10-00-00-x-spa-s1', trajectories, [], 'spa-rl-exploration').text, records: trajectories.length };
 }
 
-async function measure(name: string, file: { text: string; records: number }) {
-  const body = JSON.stringify({ fileName: `${name}.json`, text: file.text });
-  // The same parse in one go, as the import ran before it was sliced (body JSON.parse + import).
-  let t = performance.now();
-  const parsed = JSON.parse(body) as { text: string };
-  const oneGoBody = performance.now() - t;
-  t = performance.now();
-  importText(parsed.text);
-  const oneGoImport = performance.now() - t;
-
+/** Watches the event loop and times concurrent API calls while `run` imports. */
+async function watchLoop(run: () => Promise<globalThis.Response>, records: number) {
   const histogram = monitorEventLoopDelay({ resolution: 5 });
   const pings: number[] = [];
   let importing = true;
@@ -85,25 +80,47 @@ async function measure(name: string, file: { text: string; records: number }) {
     }
   })();
   histogram.enable();
-  t = performance.now();
-  const res = await fetch(`http://127.0.0.1:${server.port}/api/runs.import`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-spa-token': server.token }, body });
-  const reply = (await res.json()) as { ok: boolean; result?: { trajectories: number } };
+  const t = performance.now();
+  const res = await run();
+  const reply = (await res.json()) as { ok: boolean; result?: { trajectories: number }; error?: string };
   const total = performance.now() - t;
   histogram.disable();
   importing = false;
   await pinger;
-  expect(res.status).toBe(200);
-  expect(reply.result?.trajectories).toBe(file.records);
-  return {
-    mb: body.length / 1e6,
-    total,
-    maxMs: histogram.max / 1e6,
-    p99Ms: histogram.percentile(99) / 1e6,
-    meanMs: histogram.mean / 1e6,
-    pingMaxMs: Math.max(...pings),
-    pings: pings.length,
-    oneGoMs: oneGoBody + oneGoImport,
-  };
+  expect(res.status, reply.error).toBe(200);
+  expect(reply.result?.trajectories).toBe(records);
+  return { total, maxMs: histogram.max / 1e6, p99Ms: histogram.percentile(99) / 1e6, pingMaxMs: Math.max(...pings), pings: pings.length };
+}
+
+const API = () => `http://127.0.0.1:${server.port}/api/runs.import`;
+
+/** The studio page's way: the file is the body (here streamed from disk, as the browser does). */
+async function measureUpload(name: string, file: { text: string; records: number }) {
+  const path = join(dataDir, `${name}.upload`);
+  writeFileSync(path, file.text);
+  const mb = Buffer.byteLength(file.text) / 1e6;
+  const r = await watchLoop(
+    () =>
+      fetch(API(), {
+        method: 'POST',
+        headers: { 'content-type': 'application/octet-stream', 'x-spa-file-name': encodeURIComponent(`${name}.json`), 'x-spa-token': server.token },
+        body: Readable.toWeb(createReadStream(path)) as ReadableStream,
+        duplex: 'half',
+      } as RequestInit),
+    file.records,
+  );
+  rmSync(path);
+  // The same parse in one go, as the import ran before it was sliced (timed after, so its garbage is not measured).
+  const t = performance.now();
+  importText(file.text);
+  return { mb, ...r, oneGoMs: performance.now() - t };
+}
+
+/** The JSON channel: {fileName, text} in one request body (what Electron's IPC carries). */
+async function measureJsonChannel(name: string, file: { text: string; records: number }) {
+  const body = Buffer.from(JSON.stringify({ fileName: `${name}.json`, text: file.text }));
+  const r = await watchLoop(() => fetch(API(), { method: 'POST', headers: { 'content-type': 'application/json', 'x-spa-token': server.token }, body }), file.records);
+  return { mb: body.length / 1e6, ...r };
 }
 
 describe('#24 a large import does not block the event loop', () => {
@@ -113,18 +130,24 @@ describe('#24 a large import does not block the event loop', () => {
       ['studio JSONL', studioFile],
       ['SPA-RL exploration JSON array', explorationFile],
     ] as const) {
-      const r = await measure(name.replace(/\W+/g, '-'), make(MB));
+      const file = make(MB);
+      const r = await measureUpload(name.replace(/\W+/g, '-'), file);
       results.push({ name, ...r });
-      // Most of the time the loop runs freely; the whole import is far shorter a block than one-go parsing.
+      // The studio's path: most of the time the loop runs freely, and no turn is held long.
       expect(r.p99Ms, name).toBeLessThanOrEqual(100);
-      expect(r.maxMs, name).toBeLessThan(Math.max(250, r.oneGoMs / 4));
-      if (!LONG) expect(r.maxMs, name).toBeLessThanOrEqual(250);
+      expect(r.maxMs, name).toBeLessThanOrEqual(LONG ? 100 : 250);
+      if (name === 'studio JSONL') {
+        const j = await measureJsonChannel('json-channel', file);
+        expect(j.p99Ms, 'JSON channel').toBeLessThanOrEqual(100);
+        results.push({ name: 'studio JSONL over the JSON channel', ...j, oneGoMs: r.oneGoMs });
+      }
     }
     const text = results
       .map((r) => `${r.name} (${r.mb.toFixed(0)} MB body): import ${(r.total / 1000).toFixed(1)} s, event-loop delay max ${r.maxMs.toFixed(0)} ms / p99 ${r.p99Ms.toFixed(0)} ms, slowest of ${r.pings} concurrent API calls ${r.pingMaxMs.toFixed(0)} ms; the same parse in one go blocks ${r.oneGoMs.toFixed(0)} ms`)
       .join('; ');
-    const under100 = results.every((r) => r.maxMs <= 100);
-    reportFigure(24, 'large import vs event loop', `${text}. Doc target ≤ 100 ms: ${under100 ? 'met' : 'not met at the maximum (p99 met)'} on a 2-core machine under load`, {
+    const uploads = results.filter((r) => !r.name.includes('JSON channel'));
+    const under100 = uploads.every((r) => r.maxMs <= 100);
+    reportFigure(24, 'large import vs event loop', `${text}. Doc target ≤ 100 ms for the studio's upload: ${under100 ? 'met' : 'not met'}`, {
       mb: MB,
       ...Object.fromEntries(results.flatMap((r, i) => [
         [`maxMs${i}`, Math.round(r.maxMs)],

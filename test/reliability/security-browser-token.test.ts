@@ -130,7 +130,8 @@ function wrongPresentations(token: string): [string, string, Record<string, stri
   return out;
 }
 
-const ROUTES: [string, string, string | undefined][] = [
+/** Method, path, body and the request's own headers (the presentation's are added). */
+const ROUTES: [string, string, string | undefined, Record<string, string>?][] = [
   ['GET', '/', undefined],
   ['GET', '/index.html', undefined],
   ['GET', '/assets/app.js', undefined],
@@ -140,6 +141,8 @@ const ROUTES: [string, string, string | undefined][] = [
   ['POST', '/api/app.info', '{}'],
   ['POST', '/api/runs.list', '{}'],
   ['POST', '/api/runs.import', '{"fileName":"a.jsonl","text":"{}"}'],
+  // The studio page's file upload (the body is the file itself).
+  ['POST', '/api/runs.import', '{"schema":"spa-studio/trajectory@1"}\n', { 'content-type': 'application/octet-stream', 'x-spa-file-name': 'a.jsonl' }],
   ['GET', '/api/app.info', undefined],
   ['PUT', '/api/runs.delete', '{}'],
   ['DELETE', '/', undefined],
@@ -153,10 +156,10 @@ describe('browser mode: 0 requests served without the token', () => {
     let requests = 0;
     const leaks: string[] = [];
     const statuses = new Map<number, number>();
-    for (const [method, path, body] of ROUTES) {
+    for (const [method, path, body, own] of ROUTES) {
       for (const [name, query, headers] of presentations) {
         const url = query ? `${path}${path.includes('?') ? '&' : '?'}${query}` : path;
-        const r = await send(method, url, headers, body);
+        const r = await send(method, url, { ...own, ...headers }, body);
         requests++;
         statuses.set(r.status, (statuses.get(r.status) ?? 0) + 1);
         if (r.status !== 401) leaks.push(`${method} ${url} [${name}]: ${r.status}`);

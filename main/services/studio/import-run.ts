@@ -1,22 +1,21 @@
 /**
- * Turns an imported file into a new run: parse and check everything first (a refused file
- * creates nothing), then create the run through the catalog, write its trajectories and
- * annotations, and mark it completed. If writing fails half-way the folder and its entry are
- * removed again, so no half-imported run is left behind.
+ * Turns an imported file into a new run. The file streams through the importer: each checked
+ * trajectory is appended to a staging file under the cache folder as soon as it is read, so
+ * memory holds one record, not the file. Only when the whole file has been read and accepted is
+ * the run created and the staging file renamed into it; a refused file (or a failure while
+ * writing) leaves no run, no entry and no staging file behind.
  *
- * Parsing and writing give the event loop a turn every few milliseconds and the file is
+ * Reading and writing give the event loop a turn every few milliseconds and the file is
  * fsynced asynchronously: a 100 MB import must not freeze the window (the Electron main
  * process runs its UI thread) or stall browser mode's other requests.
  */
 import { promises as fsp } from 'node:fs';
-import { basename } from 'node:path';
+import { basename, join } from 'node:path';
 import type { z } from 'zod';
 import type { ImportResultSchema } from '../../../common/ipc-contract';
-import type { RunTrajectory } from '../../../common/run-schema';
 import { encodeRecord } from '../../../engine/storage/append-log';
-import { removeTree } from '../../../engine/storage/durable';
-import { importTextSliced, ImportRefused } from '../../io/import';
-import { SLICE_MS } from '../../io/json-slices';
+import { removeTree, renameDurable } from '../../../engine/storage/durable';
+import { importStream, ImportRefused, type ImportSummary } from '../../io/import';
 import type { RunCatalog } from '../../runs/catalog';
 import { appendRunLog, runPaths } from '../../runs/run-folder';
 import { invalid } from './errors';
@@ -25,73 +24,118 @@ import type { AnnotationStore } from './annotation-store';
 /** Bytes of encoded lines handed to one write(). */
 const WRITE_BYTES = 1 << 20;
 
-const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+/** Staging folders are named after the process that writes them, so a later start can clear a dead one's. */
+const STAGING_PREFIX = 'import-';
 
-/**
- * Appends the trajectories to the new run's (empty) trajectories.jsonl in the append log's
- * checked-line format, in slices, and fsyncs it before returning.
- */
-async function writeTrajectories(path: string, trajectories: readonly RunTrajectory[]): Promise<void> {
-  const fh = await fsp.open(path, 'a');
-  try {
-    let text = '';
-    let sliceStart = performance.now();
-    for (const t of trajectories) {
-      text += encodeRecord(t) + '\n';
-      if (text.length >= WRITE_BYTES) {
-        await fh.appendFile(text);
-        text = '';
-      }
-      if (performance.now() - sliceStart >= SLICE_MS) {
-        await nextTurn();
-        sliceStart = performance.now();
-      }
-    }
-    if (text) await fh.appendFile(text);
-    await fh.sync();
-  } finally {
-    await fh.close();
+/** Appends checked-line records to a file in 1 MB writes; fsyncs on close. */
+class StagingFile {
+  private pending = '';
+  private constructor(private readonly fh: fsp.FileHandle) {}
+
+  static async open(path: string): Promise<StagingFile> {
+    return new StagingFile(await fsp.open(path, 'wx'));
   }
+
+  async append(line: string): Promise<void> {
+    this.pending += line;
+    if (this.pending.length >= WRITE_BYTES) await this.flush();
+  }
+
+  private async flush(): Promise<void> {
+    const text = this.pending;
+    this.pending = '';
+    if (text) await this.fh.appendFile(text);
+  }
+
+  async commit(): Promise<void> {
+    await this.flush();
+    await this.fh.sync();
+    await this.fh.close();
+  }
+
+  async discard(): Promise<void> {
+    await this.fh.close().catch(() => undefined);
+  }
+}
+
+function pidAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Removes staging folders left by imports whose process died mid-way (a crash, a kill). */
+export async function clearStaleImports(cacheDir: string): Promise<number> {
+  let names: string[];
+  try {
+    names = await fsp.readdir(cacheDir);
+  } catch {
+    return 0;
+  }
+  let removed = 0;
+  for (const name of names) {
+    const pid = Number(/^import-(\d+)-/.exec(name)?.[1]);
+    // This process's own imports are in flight; a live process's are its own.
+    if (!pid || pid === process.pid || pidAlive(pid)) continue;
+    await removeTree(join(cacheDir, name)).catch(() => undefined);
+    removed++;
+  }
+  return removed;
 }
 
 export async function importAsRun(
   catalog: RunCatalog,
+  cacheDir: string,
   fileName: string,
-  text: string,
+  source: AsyncIterable<string> | Iterable<string>,
   openAnnotations: (runId: string) => Promise<AnnotationStore>,
 ): Promise<z.output<typeof ImportResultSchema>> {
-  let file;
-  try {
-    file = await importTextSliced(text);
-  } catch (e) {
-    if (e instanceof ImportRefused) throw invalid(`${basename(fileName)} was not imported: ${e.message}`);
-    throw e;
-  }
   const name = basename(fileName);
-  const entry = await catalog.create({
-    name,
-    env: file.env,
-    method: 'import',
-    preset: null,
-    seed: 0,
-    config: { import: { fileName: name, format: file.format, trajectories: file.trajectories.length, skipped: file.skipped } },
-  });
-  const paths = runPaths(catalog.runsDir, entry.id);
+  // A refused file must leave the data folder as it was: a cache folder made here goes again.
+  const madeCache = await fsp.mkdir(cacheDir, { recursive: true });
+  const staging = await fsp.mkdtemp(join(cacheDir, `${STAGING_PREFIX}${process.pid}-`));
   try {
-    await writeTrajectories(paths.trajectories, file.trajectories);
-    (await openAnnotations(entry.id)).add(file.annotations);
-    appendRunLog(paths.dir, `imported ${file.trajectories.length} trajectories from ${name} (${file.format}); ${file.skipped} records skipped`);
-    for (const w of file.warnings) appendRunLog(paths.dir, `import: ${w}`);
-    const successes = file.trajectories.filter((t) => t.success).length;
-    await catalog.setStatus(entry.id, {
-      status: 'completed',
-      message: `imported from ${name}`,
-      summary: { trajectories: file.trajectories.length, 'charts/success_rate': successes / file.trajectories.length },
+    const stagedPath = join(staging, 'trajectories.jsonl');
+    const staged = await StagingFile.open(stagedPath);
+    let file: ImportSummary;
+    try {
+      file = await importStream(source, (c) => staged.append(encodeRecord(c.trajectory) + '\n'));
+      await staged.commit();
+    } catch (e) {
+      await staged.discard();
+      if (e instanceof ImportRefused) throw invalid(`${name} was not imported: ${e.message}`);
+      throw e;
+    }
+    const entry = await catalog.create({
+      name,
+      env: file.env,
+      method: 'import',
+      preset: null,
+      seed: 0,
+      config: { import: { fileName: name, format: file.format, trajectories: file.trajectories, skipped: file.skipped } },
     });
-  } catch (e) {
-    await removeTree(paths.dir).catch(() => undefined);
-    await catalog.remove(entry.id).catch(() => undefined);
-    throw e;
+    const paths = runPaths(catalog.runsDir, entry.id);
+    try {
+      await renameDurable(stagedPath, paths.trajectories);
+      (await openAnnotations(entry.id)).add(file.annotations);
+      appendRunLog(paths.dir, `imported ${file.trajectories} trajectories from ${name} (${file.format}); ${file.skipped} records skipped`);
+      for (const w of file.warnings) appendRunLog(paths.dir, `import: ${w}`);
+      await catalog.setStatus(entry.id, {
+        status: 'completed',
+        message: `imported from ${name}`,
+        summary: { trajectories: file.trajectories, 'charts/success_rate': file.successes / file.trajectories },
+      });
+    } catch (e) {
+      await removeTree(paths.dir).catch(() => undefined);
+      await catalog.remove(entry.id).catch(() => undefined);
+      throw e;
+    }
+    return { runId: entry.id, format: file.format, trajectories: file.trajectories, skipped: file.skipped, warnings: file.warnings };
+  } finally {
+    await removeTree(staging).catch(() => undefined);
+    if (madeCache) await fsp.rmdir(madeCache).catch(() => undefined); // only while empty
   }
-  return { runId: entry.id, format: file.format, trajectories: file.trajectories.length, skipped: file.skipped, warnings: file.warnings };
 }

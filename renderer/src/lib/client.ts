@@ -15,6 +15,12 @@ export interface Studio {
   /** How the event stream is doing (always 'connected' in Electron). */
   onConnection(listener: (state: ConnectionState) => void): () => void;
   mode: 'electron' | 'browser';
+  /**
+   * runs.import for a File. Browser mode sends the file itself as the request body, which the
+   * server imports as it arrives (`onProgress` follows the upload, so it follows the import);
+   * Electron reads it as text for the IPC channel.
+   */
+  importFile(file: File, onProgress?: (sent: number, total: number) => void): Promise<Response<'runs.import'>>;
 }
 
 /** Channels small enough to be sent with keepalive, so a save still lands while the page unloads. */
@@ -39,7 +45,47 @@ function electronStudio(bridge: SpaBridge): Studio {
       return () => {};
     },
     mode: 'electron',
+    importFile: async (file, onProgress) => {
+      const text = await file.text();
+      onProgress?.(file.size, file.size);
+      return bridge['runs.import']({ fileName: file.name.slice(0, 255), text });
+    },
   };
+}
+
+/** The server's {ok, result} | {ok: false, error} answer → the result or a thrown Error. */
+function unwrapAnswer<C extends ChannelName>(channel: C, status: number, body: unknown): Response<C> {
+  const answer = body as { ok?: boolean; result?: unknown; error?: unknown } | null;
+  if (answer && answer.ok === true) return answer.result as Response<C>;
+  throw new Error(typeof answer?.error === 'string' ? answer.error : `${channel}: HTTP ${status}`);
+}
+
+/** POSTs a File as the body of runs.import (XMLHttpRequest: fetch reports no upload progress). */
+function uploadImport(base: string, token: string, file: File, onProgress?: (sent: number, total: number) => void): Promise<Response<'runs.import'>> {
+  return new Promise((resolve, reject) => {
+    const xhr = new XMLHttpRequest();
+    xhr.open('POST', `${base}/api/runs.import`);
+    xhr.setRequestHeader('content-type', 'application/octet-stream');
+    xhr.setRequestHeader('x-spa-file-name', encodeURIComponent(file.name.slice(0, 255)));
+    if (token) xhr.setRequestHeader('x-spa-token', token);
+    if (onProgress) xhr.upload.onprogress = (e) => onProgress(e.loaded, e.lengthComputable ? e.total : file.size);
+    xhr.onerror = () => reject(new Error('cannot reach the studio server'));
+    xhr.onload = () => {
+      let body: unknown;
+      try {
+        body = JSON.parse(xhr.responseText) as unknown;
+      } catch {
+        reject(new Error(`runs.import: HTTP ${xhr.status} without a JSON answer`));
+        return;
+      }
+      try {
+        resolve(unwrapAnswer('runs.import', xhr.status, body));
+      } catch (err) {
+        reject(err as Error);
+      }
+    };
+    xhr.send(file);
+  });
 }
 
 export function browserStudio(token: string, base = ''): Studio {
@@ -63,9 +109,7 @@ export function browserStudio(token: string, base = ''): Studio {
     } catch {
       throw new Error(`${channel}: HTTP ${res.status} without a JSON answer`);
     }
-    const answer = body as { ok?: boolean; result?: unknown; error?: unknown };
-    if (answer && answer.ok === true) return answer.result as Response<C>;
-    throw new Error(typeof answer?.error === 'string' ? answer.error : `${channel}: HTTP ${res.status}`);
+    return unwrapAnswer(channel, res.status, body);
   };
 
   const api = new Proxy({} as StudioClient, {
@@ -73,7 +117,13 @@ export function browserStudio(token: string, base = ''): Studio {
   });
 
   const events = new EventStream(`${base}/events`, token);
-  return { api, onEvent: (l) => events.subscribe(l), onConnection: (l) => events.watch(l), mode: 'browser' };
+  return {
+    api,
+    onEvent: (l) => events.subscribe(l),
+    onConnection: (l) => events.watch(l),
+    mode: 'browser',
+    importFile: (file, onProgress) => uploadImport(base, token, file, onProgress),
+  };
 }
 
 /** One WebSocket shared by every subscriber; reconnects with capped exponential backoff. */
