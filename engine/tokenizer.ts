@@ -17,6 +17,7 @@ import { HOUSEHOLD_FORMAT_ERROR, WEBSHOP_FORMAT_ERROR } from '../envs/core/react
 import { RandomValidPolicy, rollout } from '../envs/core/rollout';
 import type { EnvName } from '../envs/core/types';
 import { ENVIRONMENTS, makeEnv } from '../envs/registry';
+import { pulse } from './worker/heartbeat';
 
 export const TOKENIZER_FORMAT = 'spa-studio/tokenizer@1' as const;
 
@@ -97,7 +98,10 @@ export class Tokenizer {
     const fixed = [...SPECIAL_TOKENS, ...BASE_CHARS];
     if (maxVocab < fixed.length) throw new RangeError(`maxVocab must be at least ${fixed.length} (specials + base characters)`);
     const counts = new Map<string, number>();
-    for (const text of texts) for (const piece of pretokenize(text)) counts.set(piece, (counts.get(piece) ?? 0) + 1);
+    for (const text of texts) {
+      pulse();
+      for (const piece of pretokenize(text)) counts.set(piece, (counts.get(piece) ?? 0) + 1);
+    }
     const taken = new Set<string>(fixed);
     const words = [...counts.entries()]
       .filter(([piece, n]) => n >= minCount && !taken.has(piece) && isEncodable(piece))
@@ -269,6 +273,7 @@ export function envCorpus(env: EnvName, opts: EnvCorpusOptions = {}): { texts: s
       texts.push(e.step('Thought: I will try this.\nAction: xyzzy').observation);
     }
     for (let i = 0; i < n; i++) {
+      pulse(); // 300 tasks × 2 rollouts: most of a second in a stage worker
       const task = def.generator.task('train', i);
       for (const [name, policy] of [
         ['expert', def.createExpert()],

@@ -106,7 +106,14 @@ function stepAdvantages(klRows: number[][], klCoef: number, rows: readonly PpoRo
   };
 }
 
-const rowsOf = (flat: ArrayLike<number>, B: number, L: number) => Array.from({ length: B }, (_, b) => Array.from(flat).slice(b * L, (b + 1) * L));
+/** [B·L] → B rows of L (copying each row once: Array.from(flat) per row was O(B²·L)). */
+function rowsOf(flat: ArrayLike<number>, B: number, L: number): number[][] {
+  return Array.from({ length: B }, (_, b) => {
+    const row = new Array<number>(L);
+    for (let i = 0; i < L; i++) row[i] = flat[b * L + i] as number;
+    return row;
+  });
+}
 
 /** One PPO batch: old log-probs and values under the current policy, rewards, GAE, then the updates. */
 export function ppoUpdate(

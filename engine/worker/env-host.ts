@@ -21,6 +21,10 @@ import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from '
 import type { EnvName, ResetOptions, ResetResult, StepResult, TaskBase, TextEnv } from '../../envs/core/types';
 import { makeEnv } from '../../envs/registry';
 import type { EnvCall, EnvReply, EnvRequest, EnvShape, EnvValue } from './env-protocol';
+import { pulse } from './heartbeat';
+
+/** Longest single Atomics.wait (ms): the caller pulses between waits. */
+const WAIT_SLICE_MS = 100;
 
 /** A call that did not answer within its limit: the environment was abandoned. */
 export class EnvStepTimeout extends Error {
@@ -117,7 +121,10 @@ class EnvThread {
       if (seen === seq) break;
       const left = deadline - performance.now();
       if (left <= 0) throw new EnvStepTimeout(op, timeoutMs);
-      Atomics.wait(this.word, 0, seen, left);
+      // In slices: the thread's start (its modules load) takes a second or two, and the
+      // supervisor must keep hearing from this one meanwhile.
+      Atomics.wait(this.word, 0, seen, Math.min(left, WAIT_SLICE_MS));
+      pulse();
     }
     const msg = receiveMessageOnPort(this.port)?.message as EnvReply | undefined;
     if (!msg || msg.seq !== seq) throw new Error(`environment thread answered out of order (wanted ${seq}, got ${msg?.seq ?? 'nothing'})`);

@@ -4,8 +4,12 @@
  * good, and nothing else would notice). Every message a worker sends counts; on top of them:
  *
  *   - a timer sends `heartbeat` every interval while the event loop turns (awaits, file I/O);
- *   - long synchronous loops (rollouts, minibatches) call `pulse()`, which sends one when an
- *     interval has passed, so healthy training never goes quiet while a stuck step does.
+ *   - synchronous work calls `pulse()`, which sends one when an interval has passed: the model's
+ *     ops (every linear layer and attention block, forward and backward, the log-probs), the
+ *     rollout and minibatch loops, the tokenizer's corpus, and the wait for an environment
+ *     thread. A whole-batch forward pass that holds the thread for seconds still pulses, so a
+ *     healthy worker is never quiet for long (each stage's longest silence is in the run log)
+ *     while a stuck one is silent at once: the supervisor says so after a second.
  *
  * `pulse()` is a no-op until `startHeartbeat` runs (tests, benchmarks, and workers whose parent
  * did not ask for heartbeats). It also notices a dead parent: once this process has been

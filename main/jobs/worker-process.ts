@@ -10,6 +10,7 @@ import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { WorkerMessageSchema, type StageJob, type WorkerMessage } from '../../common/worker-protocol';
+import { appendRunLog } from '../runs/run-folder';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -45,7 +46,14 @@ export interface WorkerHandle {
 }
 
 /** How often a worker says it is alive (ms). */
-export const DEFAULT_HEARTBEAT_MS = 1000;
+export const DEFAULT_HEARTBEAT_MS = 250;
+/**
+ * Silence after which the run log says the worker is not responding (ms): a hang is seen
+ * within a second. Healthy workers are never this quiet (the model's ops pulse; the run log
+ * records each stage's longest silence), so the notice means something; the kill waits for
+ * the timeout below.
+ */
+export const NOT_RESPONDING_MS = 1000;
 /**
  * How long a worker may stay silent before it is taken for hung and killed (ms). Generous:
  * every message counts and rollouts and minibatches pulse, but one synchronous TF.js call (a
@@ -76,23 +84,40 @@ export function startWorker(job: StageJob, onMessage: (m: WorkerMessage) => void
   let lastHeard = Date.now();
   let heard = false;
   let hung: { silentMs: number } | null = null;
+  /** Longest gap between two messages once the worker was up (ms), logged when it exits. */
+  let longestSilence = 0;
+  let noticed = false;
+  const log = (message: string) => {
+    try {
+      appendRunLog(job.runDir, `[${job.stage}] ${message}`);
+      onMessage({ type: 'appended', files: ['log'] });
+    } catch {
+      // The run folder went away (a deleted run); the watchdog still does its job.
+    }
+  };
   // The watchdog: a worker stuck in a step that never returns sends nothing, ever; kill it.
-  const watchdog =
-    timeoutMs > 0
-      ? setInterval(
-          () => {
-            const silentMs = Date.now() - lastHeard;
-            if (child.exitCode !== null || child.signalCode !== null || silentMs <= (heard ? timeoutMs : startupMs)) return;
-            hung = { silentMs };
-            stopWatchdog();
-            child.kill('SIGKILL');
-          },
-          Math.max(20, Math.min(250, Math.floor(timeoutMs / 20))),
-        )
-      : null;
-  watchdog?.unref();
+  const tickMs = Math.max(20, Math.min(100, Math.floor((timeoutMs || NOT_RESPONDING_MS) / 20)));
+  let lastTick = Date.now();
+  const watchdog = setInterval(() => {
+    const now = Date.now();
+    // A late tick means this process was the one blocked: messages may be waiting unread
+    // (timers run before I/O in the event loop), so silence measured now would be ours.
+    const late = now - lastTick > 2 * tickMs + 50;
+    lastTick = now;
+    if (late || child.exitCode !== null || child.signalCode !== null) return;
+    const silentMs = now - lastHeard;
+    if (heard && !noticed && silentMs > NOT_RESPONDING_MS) {
+      noticed = true;
+      log(`the worker is not responding (no message for ${(silentMs / 1000).toFixed(1)} s)${timeoutMs > 0 ? `; it is killed after ${(timeoutMs / 1000).toFixed(0)} s` : ''}`);
+    }
+    if (timeoutMs <= 0 || silentMs <= (heard ? timeoutMs : startupMs)) return;
+    hung = { silentMs };
+    stopWatchdog();
+    child.kill('SIGKILL');
+  }, tickMs);
+  watchdog.unref();
   function stopWatchdog(): void {
-    if (watchdog) clearInterval(watchdog);
+    clearInterval(watchdog);
   }
   const result = new Promise<{ lastStep: number; summary: Record<string, unknown> }>((resolve, reject) => {
     let settled = false;
@@ -100,7 +125,13 @@ export function startWorker(job: StageJob, onMessage: (m: WorkerMessage) => void
     let error: string | null = null;
     let errorStack: string | undefined;
     child.on('message', (raw) => {
-      lastHeard = Date.now();
+      const now = Date.now();
+      if (heard) longestSilence = Math.max(longestSilence, now - lastHeard);
+      if (noticed) {
+        noticed = false;
+        log(`the worker is responding again after ${((now - lastHeard) / 1000).toFixed(1)} s`);
+      }
+      lastHeard = now;
       heard = true;
       const parsed = WorkerMessageSchema.safeParse(raw);
       if (!parsed.success) {
@@ -129,6 +160,7 @@ export function startWorker(job: StageJob, onMessage: (m: WorkerMessage) => void
     });
     child.on('exit', (code, signal) => {
       stopWatchdog();
+      if (heard) log(`longest silence between worker messages: ${longestSilence} ms (heartbeat every ${heartbeatMs} ms)`);
       if (settled) return;
       settled = true;
       if (done) resolve(done);

@@ -324,6 +324,12 @@ describe('kill -9 and hangs, then resume (reliability #16, #10, #15, #21)', () =
       expect(detectedMs).toBeLessThanOrEqual(1.1 * timeoutMs);
       const log = readFileSync(join(runDirOf(dataDir, id), 'log.txt'), 'utf8');
       expect(log).toMatch(/crashed: the rl worker stopped responding/);
+      // Seen within a second: the run log says so (the UI tails it) well before the kill.
+      const notice = /^(\S+) \[rl\] the worker is not responding \(no message for \d+\.\d s\); it is killed after 2 s$/m.exec(log);
+      expect(notice, log).not.toBeNull();
+      const seenMs = Date.parse(notice![1]!) - Number(readFileSync(marker, 'utf8'));
+      expect(seenMs).toBeGreaterThanOrEqual(800);
+      expect(seenMs).toBeLessThanOrEqual(1500);
 
       // Resume is offered and works: the hang was transient (it fires once), the next attempt trains.
       const resumedWorker = new Promise<ChildProcess>((resolve) => {
@@ -344,9 +350,9 @@ describe('kill -9 and hangs, then resume (reliability #16, #10, #15, #21)', () =
       reportFigure(
         21,
         'hung environment step',
-        `a step that never returns: the worker killed ${detectedMs} ms after the step began (watchdog T = ${timeoutMs} ms, heartbeat 100 ms), run 'crashed' with "stopped responding", ` +
+        `a step that never returns: "not responding" in the run log ${seenMs} ms after the step began, the worker killed after ${detectedMs} ms (watchdog T = ${timeoutMs} ms, heartbeat 100 ms), run 'crashed' with "stopped responding", ` +
           `0 workers left; resume accepted${LONG ? ' and trained past the hang' : ''}`,
-        { timeoutMs, detectedMs },
+        { timeoutMs, detectedMs, seenMs },
       );
     } finally {
       await hang.shutdown();

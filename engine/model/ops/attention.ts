@@ -12,6 +12,7 @@
  * masked upper-right blocks are never computed (2 chunks: 3/4 of the square, 4: 5/8).
  */
 import * as tf from '@tensorflow/tfjs';
+import { pulse } from '../../worker/heartbeat';
 
 /** Query rows per chunk (see the header); a tuning knob, exact for any value. */
 export const DEFAULT_ATTENTION_CHUNK = 128;
@@ -78,6 +79,7 @@ export function causalAttention(qkv: tf.Tensor2D, shape: AttentionShape, chunk =
     for (let b = 0; b < B; b++) {
       const r = b * T;
       for (let h = 0; h < H; h++) {
+        pulse(); // (sequence, head) blocks: seconds in all at large presets
         for (let c = 0; c < chunks.length; c++) {
           const [c0, c1] = chunks[c]!;
           const p = tf.tidy(() => {
@@ -104,6 +106,7 @@ export function causalAttention(qkv: tf.Tensor2D, shape: AttentionShape, chunk =
         for (let b = 0; b < B; b++) {
           const r = b * T;
           for (let h = 0; h < H; h++) {
+            pulse();
             for (const [c0, c1] of chunks) {
               const p = saved[k++] as tf.Tensor2D;
               const rows = c1 - c0;

@@ -14,6 +14,7 @@
  * ~40× slower on wasm.
  */
 import * as tf from '@tensorflow/tfjs';
+import { pulse } from '../../worker/heartbeat';
 
 /** Row-block height of the two-step transpose. */
 const TRANSPOSE_BLOCK = 128;
@@ -64,13 +65,19 @@ function linearGrads(x: tf.Tensor2D, w: tf.Tensor2D, dy: tf.Tensor2D, withBias: 
 
 /** y = x·W + b for x [N, din], W [din, dout], b [dout]. */
 export function linear(x: tf.Tensor2D, w: tf.Tensor2D, b?: tf.Tensor1D): tf.Tensor2D {
+  // Every layer passes here, forward and backward: a whole-batch pass that holds the thread for
+  // seconds still tells the supervisor it is alive (engine/worker/heartbeat.ts).
+  pulse();
   if (b) {
     const f = tf.customGrad((xi, wi, bi, save) => {
       const [xs, ws, bs] = [xi as tf.Tensor2D, wi as tf.Tensor2D, bi as tf.Tensor1D];
       (save as tf.GradSaveFunc)([xs, ws]);
       return {
         value: tf.tidy(() => tf.add(tf.matMul(xs, ws), bs)) as tf.Tensor2D,
-        gradFunc: (dy: tf.Tensor2D, saved: tf.Tensor[]) => linearGrads(saved[0] as tf.Tensor2D, saved[1] as tf.Tensor2D, dy, true),
+        gradFunc: (dy: tf.Tensor2D, saved: tf.Tensor[]) => {
+          pulse();
+          return linearGrads(saved[0] as tf.Tensor2D, saved[1] as tf.Tensor2D, dy, true);
+        },
       };
     });
     return f(x, w, b) as tf.Tensor2D;
@@ -80,7 +87,10 @@ export function linear(x: tf.Tensor2D, w: tf.Tensor2D, b?: tf.Tensor1D): tf.Tens
     (save as tf.GradSaveFunc)([xs, ws]);
     return {
       value: tf.matMul(xs, ws) as tf.Tensor2D,
-      gradFunc: (dy: tf.Tensor2D, saved: tf.Tensor[]) => linearGrads(saved[0] as tf.Tensor2D, saved[1] as tf.Tensor2D, dy, false),
+      gradFunc: (dy: tf.Tensor2D, saved: tf.Tensor[]) => {
+        pulse();
+        return linearGrads(saved[0] as tf.Tensor2D, saved[1] as tf.Tensor2D, dy, false);
+      },
     };
   });
   return f(x, w) as tf.Tensor2D;

@@ -9,6 +9,7 @@
  * (onehot(t) − p)·dy.
  */
 import * as tf from '@tensorflow/tfjs';
+import { pulse } from '../../worker/heartbeat';
 import { oneHotFloat } from './one-hot';
 
 /** logits [N, V], targets [N] int32 → log-probabilities [N]. */
@@ -19,8 +20,12 @@ export function tokenLogProbs(logits: tf.Tensor2D, targets: tf.Tensor1D): tf.Ten
   const f = tf.customGrad((li, save) => {
     const l = li as tf.Tensor2D;
     const [p, lp] = tf.tidy(() => {
+      // [N, V] for a whole batch: each of these ops can take a tenth of a second on wasm.
+      pulse();
       const probs = tf.softmax(l); // [N, V]
+      pulse();
       const oneHot = oneHotFloat(targets, vocab);
+      pulse();
       const picked = tf.sum(tf.mul(l, oneHot), -1); // l_t [N]
       return [probs, tf.add(tf.sub(picked, tf.max(l, -1)), tf.log(tf.max(probs, -1)))];
     });
