@@ -269,12 +269,15 @@ class ImportReader {
   /** The summary, or ImportRefused when the file held no valid record. */
   finish(): ImportSummary {
     if (!this.splitter.kind) throw new ImportRefused('the file is empty');
-    if (!this.format) {
-      throw new ImportRefused(this.held.length ? `no record in the array has conversations, agent_conversations or turn_values; ${EXPECTED}` : 'the file is an empty JSON array');
-    }
     const problems = this.problems;
     const listed = problems.slice(0, MAX_LISTED_PROBLEMS);
     if (problems.length > listed.length) listed.push(`… and ${problems.length - listed.length} more records skipped`);
+    if (!this.format) {
+      if (this.held.length) throw new ImportRefused(`no record in the array has conversations, agent_conversations or turn_values; ${EXPECTED}`);
+      // Only records too long to read (an array's are skipped one by one, not refused at once).
+      if (problems.length) throw new ImportRefused(`no record could be read: ${listed.join('; ')}`);
+      throw new ImportRefused('the file is an empty JSON array');
+    }
     if (!this.env || this.trajectories === 0) {
       throw new ImportRefused(`no valid record (read as ${this.format}; ${problems.length} refused)${listed.length ? `: ${listed.join('; ')}` : ''}`);
     }

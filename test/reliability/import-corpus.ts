@@ -222,7 +222,8 @@ export function invalidFile(i: number, hugeSteps: number): Mutant {
             ? '{"role":"assistant","content":"Action: look"},{"role":"user","content":"ok"}'
             : '{"from":"gpt","value":"Action: look"},{"from":"human","value":"ok"}';
       const text = fileOf(format, [rec]).replace('"__HUGE__"', `[${new Array<string>(hugeSteps).fill(one).join(',')}]`);
-      return { kind: `${field} × ${hugeSteps.toLocaleString('en')}`, format, text, names: new RegExp(`${where}: at ${field}: has \\d+`), heavy: true };
+      // Refused for its step count, or (over 64 MB of text) for its length before it is read.
+      return { kind: `${field} × ${hugeSteps.toLocaleString('en')}`, format, text, names: new RegExp(`${where}(: at ${field}: has \\d+|:? (is )?longer than \\d+ MB)`), heavy: true };
     }
     default: {
       if (format === 'studio') {

@@ -67,3 +67,12 @@ describe('RecordSplitter', () => {
     }
   });
 });
+
+describe('importText with records too long to read', () => {
+  it('says so, naming the record, instead of calling the file empty', async () => {
+    const { importText } = await import('../../../main/io/import');
+    const { MAX_RECORD_CHARS } = await import('../../../main/io/record-splitter');
+    const huge = `[{"id":1,"conversations":"${'x'.repeat(MAX_RECORD_CHARS)}"}]`;
+    expect(() => importText(huge)).toThrow(/^no record could be read: record \[0\]: longer than 64 MB of text/);
+  });
+});
