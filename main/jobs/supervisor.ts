@@ -29,7 +29,7 @@ export interface SupervisorOptions {
   onWorkerStart?: (job: StageJob, child: ChildProcess) => void;
   /** Heartbeat interval asked of the workers (ms, default 1000). */
   heartbeatMs?: number;
-  /** A worker silent this long (ms) is taken for hung, killed, and its run marked crashed (default 300 000; 0: never). */
+  /** A worker silent this long (ms) is taken for hung, killed, and its run marked crashed (default 60 000; 0: never). It is reported after 1 s. */
   heartbeatTimeoutMs?: number;
 }
 

@@ -55,12 +55,12 @@ export const DEFAULT_HEARTBEAT_MS = 250;
  */
 export const NOT_RESPONDING_MS = 1000;
 /**
- * How long a worker may stay silent before it is taken for hung and killed (ms). Generous:
- * every message counts and rollouts and minibatches pulse, but one synchronous TF.js call (a
- * whole-batch forward pass at a large preset on the wasm backend) can hold the thread for
- * minutes, and killing a healthy run is worse than noticing a hung one late.
+ * How long a worker may stay silent before it is taken for hung and killed (ms). The model's
+ * ops pulse, so healthy stages were at most 0.3–1.1 s silent at the smoke and quick presets
+ * on a loaded 2-core machine (2026-11-23; it was 32 s before the ops pulsed). A minute is a wide
+ * margin for larger presets and slower machines; the hang itself is reported after a second.
  */
-export const DEFAULT_HEARTBEAT_TIMEOUT_MS = 300_000;
+export const DEFAULT_HEARTBEAT_TIMEOUT_MS = 60_000;
 
 export interface WorkerLiveness {
   /** Heartbeat interval asked of the worker (default DEFAULT_HEARTBEAT_MS). */
