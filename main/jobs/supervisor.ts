@@ -137,6 +137,11 @@ export async function createSupervisor(opts: SupervisorOptions): Promise<Supervi
       const handle = startWorker(job, forward, opts.workerEnv, {
         ...(opts.heartbeatMs !== undefined ? { heartbeatMs: opts.heartbeatMs } : {}),
         ...(opts.heartbeatTimeoutMs !== undefined ? { heartbeatTimeoutMs: opts.heartbeatTimeoutMs } : {}),
+        // The run header shows it at once (the run log has the details).
+        onSilence: (silentMs) => {
+          const message = silentMs === null ? `stage ${job.stage}` : `stage ${job.stage}: the worker is not responding (${(silentMs / 1000).toFixed(1)} s without a message)`;
+          void setStatus(id, { message }).catch(() => undefined);
+        },
       });
       run.child = handle.child;
       opts.onWorkerStart?.(job, handle.child);

@@ -69,6 +69,8 @@ export interface WorkerLiveness {
   heartbeatTimeoutMs?: number;
   /** Silence allowed before the first message (the worker compiles and loads TF.js); default max(timeout, 120 s). */
   startupTimeoutMs?: number;
+  /** Told when the worker has been silent NOT_RESPONDING_MS (with how long), and with null once it speaks again. */
+  onSilence?: (silentMs: number | null) => void;
 }
 
 export function startWorker(job: StageJob, onMessage: (m: WorkerMessage) => void, env: NodeJS.ProcessEnv = process.env, liveness: WorkerLiveness = {}): WorkerHandle {
@@ -109,6 +111,7 @@ export function startWorker(job: StageJob, onMessage: (m: WorkerMessage) => void
     if (heard && !noticed && silentMs > NOT_RESPONDING_MS) {
       noticed = true;
       log(`the worker is not responding (no message for ${(silentMs / 1000).toFixed(1)} s)${timeoutMs > 0 ? `; it is killed after ${(timeoutMs / 1000).toFixed(0)} s` : ''}`);
+      liveness.onSilence?.(silentMs);
     }
     if (timeoutMs <= 0 || silentMs <= (heard ? timeoutMs : startupMs)) return;
     hung = { silentMs };
@@ -130,6 +133,7 @@ export function startWorker(job: StageJob, onMessage: (m: WorkerMessage) => void
       if (noticed) {
         noticed = false;
         log(`the worker is responding again after ${((now - lastHeard) / 1000).toFixed(1)} s`);
+        liveness.onSilence?.(null);
       }
       lastHeard = now;
       heard = true;

@@ -310,11 +310,17 @@ describe('kill -9 and hangs, then resume (reliability #16, #10, #15, #21)', () =
         child.once('exit', () => (exitedAt = Date.now()));
       },
     });
+    const messages: string[] = [];
+    hang.onEvent((e) => {
+      if (e.type === 'run.status' && e.status.message) messages.push(e.status.message);
+    });
     try {
       const id = await hang.start(config);
       await hang.whenSettled(id);
       const entry = hang.catalog.get(id);
       expect(entry?.status).toBe('crashed');
+      // The run header said so before the kill.
+      expect(messages.some((m) => /^stage rl: the worker is not responding \(\d\.\d s without a message\)$/.test(m)), messages.join(' | ')).toBe(true);
       expect(entry?.message).toMatch(/rl worker stopped responding \(no heartbeat for \d+\.\d s/);
       expect(existsSync(marker)).toBe(true);
       const detectedMs = exitedAt - Number(readFileSync(marker, 'utf8'));
