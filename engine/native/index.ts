@@ -1,0 +1,227 @@
+/**
+ * Optional native kernels for the wasm backend: 'BatchMatMul' run by a C GEMM (sgemm.c) and
+ * 'Transpose' by a tiled copy (transpose.c), from a Node-API addon built at install by
+ * scripts/build-native.mjs, working directly on the wasm heap.
+ *
+ * Why: matMul is ~2/3 of a training step on wasm, and tfjs-wasm's XNNPACK path reaches
+ * 10–13 GFLOP/s on our shapes (0.2 for ones[1, N]·x, which re-packs x on every call), where a
+ * register-blocked AVX-512 kernel on the same core reaches 40–90; transposes are the next
+ * biggest kernel (engine/model/README.md).
+ *
+ * Zero copy: tensors on the wasm backend are byte ranges of one WebAssembly.Memory, so the
+ * kernel allocates its output with backend.makeOutput and hands the addon the heap's
+ * ArrayBuffer and the three byte offsets. The buffer is read after makeOutput on every call:
+ * a malloc that grows the heap replaces it (the old one is detached).
+ *
+ * Anything the addon does not cover (non-float32 products, batch shapes that need real
+ * broadcasting, permutations that are not a swap of two axis groups, empty tensors, a
+ * SharedArrayBuffer heap) goes to the original wasm kernel, kept from tf.getKernel, so
+ * behaviour never depends on the addon being present.
+ */
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import * as tf from '@tensorflow/tfjs';
+
+export interface NativeAddon {
+  /** C = op(A)·op(B) per batch entry; offsets in bytes, strides in elements (0 = broadcast). See addon.c. */
+  sgemm(
+    heap: ArrayBuffer,
+    aOff: number, bOff: number, cOff: number,
+    batch: number, m: number, n: number, k: number,
+    transA: number, transB: number, aStride: number, bStride: number,
+  ): void;
+  /** out[b][c][r][0:elem] = in[b][r][c][0:elem] for 4-byte elements; offsets in bytes. */
+  transpose(heap: ArrayBuffer, inOff: number, outOff: number, batch: number, rows: number, cols: number, elem: number): void;
+  /** The vector ISA it was compiled for: 'avx512', 'avx2' or 'generic-128'. */
+  isa: string;
+}
+
+export interface NativeStatus {
+  /** The native kernels are registered for the wasm backend. */
+  loaded: boolean;
+  /** One line: what runs, or why the addon is not used. */
+  reason: string;
+}
+
+/** The slice of tfjs-backend-wasm's BackendWasm this kernel uses (its .d.ts lacks HEAPU8). */
+interface WasmBackendLike {
+  makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
+  dataIdMap: { get(id: tf.DataId): { memoryOffset: number } | undefined };
+  wasm: { HEAPU8: Uint8Array };
+}
+
+/**
+ * build/native/spa_native.node at the repository root. This file sits two levels below it
+ * (engine/native/) in source, and electron-vite's bundle (out/main/) is two levels below too.
+ */
+export function addonPath(): string {
+  return path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'build', 'native', 'spa_native.node');
+}
+
+let loaded: { addon: NativeAddon | null; reason: string } | null = null;
+
+/** Loads the addon once; null with the reason when it is not built or does not load. */
+export function loadNativeAddon(): { addon: NativeAddon | null; reason: string } {
+  if (loaded) return loaded;
+  const file = addonPath();
+  try {
+    const addon = createRequire(import.meta.url)(file) as NativeAddon;
+    if (typeof addon.sgemm !== 'function' || typeof addon.transpose !== 'function') throw new Error('an addon from another version: rebuild it (npm run build:native)');
+    loaded = { addon, reason: `native sgemm (${addon.isa})` };
+  } catch (e) {
+    const code = (e as { code?: string }).code;
+    const why = code === 'MODULE_NOT_FOUND' ? 'not built (npm run build:native)' : (e instanceof Error ? e.message : String(e)).split('\n')[0]!.slice(0, 200);
+    loaded = { addon: null, reason: `native sgemm unavailable: ${why}` };
+  }
+  return loaded;
+}
+
+const size = (shape: number[]) => shape.reduce((a, b) => a * b, 1);
+
+/** The stock wasm kernels while ours are registered. */
+const originals = new Map<string, tf.KernelConfig>();
+
+/** Heap byte offset of a tensor's data. */
+function offsetOf(backend: WasmBackendLike, t: tf.TensorInfo): number {
+  return backend.dataIdMap.get(t.dataId)!.memoryOffset;
+}
+
+/**
+ * The heap, read after the output's makeOutput (its malloc may have grown and so replaced the
+ * buffer); null (use the stock kernel) for a SharedArrayBuffer, which the addon does not take.
+ */
+function heapOf(backend: WasmBackendLike): ArrayBuffer | null {
+  const heap = backend.wasm.HEAPU8.buffer;
+  return heap instanceof ArrayBuffer ? heap : null;
+}
+
+function matMulKernel(addon: NativeAddon, fallback: tf.KernelFunc): tf.KernelFunc {
+  return (args) => {
+    const { a, b } = args.inputs as { a: tf.TensorInfo; b: tf.TensorInfo };
+    const { transposeA, transposeB } = args.attrs as { transposeA: boolean; transposeB: boolean };
+    const backend = args.backend as unknown as WasmBackendLike;
+    if (a.dtype !== 'float32' || b.dtype !== 'float32') return fallback(args);
+    const ar = a.shape.length;
+    const br = b.shape.length;
+    const m = a.shape[transposeA ? ar - 1 : ar - 2]!;
+    const k = a.shape[transposeA ? ar - 2 : ar - 1]!;
+    const kb = b.shape[transposeB ? br - 1 : br - 2]!;
+    const n = b.shape[transposeB ? br - 2 : br - 1]!;
+    const batchA = size(a.shape.slice(0, -2));
+    const batchB = size(b.shape.slice(0, -2));
+    const batch = Math.max(batchA, batchB);
+    // Batch dims: equal, or one side a single matrix (stride 0). [2,1] × [1,3]-style
+    // broadcasting, shape errors and empty products are the original kernel's business.
+    if (k !== kb || (batchA !== batch && batchA !== 1) || (batchB !== batch && batchB !== 1) || batch * m * n * k === 0) return fallback(args);
+    let outer: number[];
+    try {
+      outer = tf.backend_util.assertAndGetBroadcastShape(a.shape.slice(0, -2), b.shape.slice(0, -2));
+    } catch {
+      return fallback(args);
+    }
+    if (size(outer) !== batch) return fallback(args);
+    const out = backend.makeOutput([...outer, m, n], 'float32');
+    const heap = heapOf(backend);
+    if (!heap) {
+      (args.backend as tf.KernelBackend).disposeData(out.dataId);
+      return fallback(args);
+    }
+    addon.sgemm(heap, offsetOf(backend, a), offsetOf(backend, b), offsetOf(backend, out), batch, m, n, k, transposeA ? 1 : 0, transposeB ? 1 : 0, batchA === 1 ? 0 : m * k, batchB === 1 ? 0 : k * n);
+    return out;
+  };
+}
+
+/**
+ * A permutation as out[b][c][r][e] = in[b][r][c][e] ([batch, rows, cols, elem]), or null.
+ * Size-1 axes are dropped and runs of axes that stay adjacent and in order are merged; what
+ * is left must be a swap of two groups, with an optional leading (batch) and trailing (elem)
+ * group kept in place: [1,0], [0,2,1], [1,0,2] or [0,2,1,3]. The identity is left to the
+ * stock kernel (it clones).
+ */
+export function transposePlan(shape: number[], perm: number[]): [number, number, number, number] | null {
+  const kept = shape.map((_, i) => i).filter((i) => shape[i] !== 1);
+  const dims = kept.map((i) => shape[i]!);
+  const p = perm.filter((a) => shape[a] !== 1).map((a) => kept.indexOf(a));
+  const groups: number[][] = []; // output order; each group is consecutive input axes
+  for (const a of p) {
+    const last = groups[groups.length - 1];
+    if (last && last[last.length - 1]! + 1 === a) last.push(a);
+    else groups.push([a]);
+  }
+  const byInput = [...groups].sort((x, y) => x[0]! - y[0]!); // the collapsed input axes
+  const q = groups.map((g) => byInput.indexOf(g)).join(); // the collapsed permutation
+  const s = byInput.map((g) => g.reduce((n, a) => n * dims[a]!, 1)); // the collapsed input shape
+  switch (q) {
+    case '1,0':
+      return [1, s[0]!, s[1]!, 1];
+    case '0,2,1':
+      return [s[0]!, s[1]!, s[2]!, 1];
+    case '1,0,2':
+      return [1, s[0]!, s[1]!, s[2]!];
+    case '0,2,1,3':
+      return [s[0]!, s[1]!, s[2]!, s[3]!];
+    default:
+      return null;
+  }
+}
+
+function transposeKernel(addon: NativeAddon, fallback: tf.KernelFunc): tf.KernelFunc {
+  return (args) => {
+    const { x } = args.inputs as { x: tf.TensorInfo };
+    const { perm } = args.attrs as { perm: number[] };
+    const backend = args.backend as unknown as WasmBackendLike;
+    // 4-byte elements only (bool is 1 byte, complex64 and string are not plain buffers).
+    if ((x.dtype !== 'float32' && x.dtype !== 'int32') || size(x.shape) === 0) return fallback(args);
+    const plan = transposePlan(x.shape, perm);
+    if (!plan) return fallback(args);
+    const out = backend.makeOutput(perm.map((a) => x.shape[a]!), x.dtype);
+    const heap = heapOf(backend);
+    if (!heap) {
+      (args.backend as tf.KernelBackend).disposeData(out.dataId);
+      return fallback(args);
+    }
+    addon.transpose(heap, offsetOf(backend, x), offsetOf(backend, out), ...plan);
+    return out;
+  };
+}
+
+const KERNELS: [string, (addon: NativeAddon, fallback: tf.KernelFunc) => tf.KernelFunc][] = [
+  ['BatchMatMul', matMulKernel],
+  ['Transpose', transposeKernel],
+];
+
+/**
+ * Registers the native kernels for the 'wasm' backend (idempotent). The wasm kernels must be
+ * registered already (importing @tensorflow/tfjs-backend-wasm does it).
+ */
+export function enableNativeKernels(): NativeStatus {
+  const { addon, reason } = loadNativeAddon();
+  if (!addon) return { loaded: false, reason };
+  for (const [name, make] of KERNELS) {
+    if (originals.has(name)) continue;
+    const config = tf.getKernel(name, 'wasm');
+    if (!config) {
+      disableNativeKernels();
+      return { loaded: false, reason: `native sgemm unavailable: no wasm ${name} kernel to replace` };
+    }
+    originals.set(name, config);
+    tf.unregisterKernel(name, 'wasm');
+    // Keep the original's setupFunc (it binds the wasm function the fallback calls) and disposeFunc.
+    tf.registerKernel({ ...config, kernelFunc: make(addon, config.kernelFunc) });
+  }
+  return { loaded: true, reason };
+}
+
+/** Puts the stock wasm kernels back (SPA_NATIVE=0, tests). */
+export function disableNativeKernels(): void {
+  for (const [name, config] of originals) {
+    tf.unregisterKernel(name, 'wasm');
+    tf.registerKernel(config);
+  }
+  originals.clear();
+}
+
+export function nativeKernelsEnabled(): boolean {
+  return originals.size > 0;
+}
