@@ -27,7 +27,7 @@ export interface SupervisorOptions {
   workerEnv?: NodeJS.ProcessEnv;
   /** Sees every worker as it starts (fault-injection tests kill them). */
   onWorkerStart?: (job: StageJob, child: ChildProcess) => void;
-  /** Heartbeat interval asked of the workers (ms, default 1000). */
+  /** Heartbeat interval asked of the workers (ms, default DEFAULT_HEARTBEAT_MS: 250). */
   heartbeatMs?: number;
   /** A worker silent this long (ms) is taken for hung, killed, and its run marked crashed (default 60 000; 0: never). It is reported after 1 s. */
   heartbeatTimeoutMs?: number;

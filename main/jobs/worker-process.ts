@@ -56,7 +56,7 @@ export const DEFAULT_HEARTBEAT_MS = 250;
 export const NOT_RESPONDING_MS = 1000;
 /**
  * How long a worker may stay silent before it is taken for hung and killed (ms). The model's
- * ops pulse, so healthy stages were at most 0.3–1.1 s silent at the smoke and quick presets
+ * ops pulse, so healthy stages were at most 0.26–1.23 s silent at the smoke and quick presets
  * on a loaded 2-core machine (2026-11-23; it was 32 s before the ops pulsed). A minute is a wide
  * margin for larger presets and slower machines; the hang itself is reported after a second.
  */
