@@ -32,6 +32,7 @@ import {
   sftMessages,
   taskIdOf,
 } from './spa-rl-formats';
+import { nextTurn, SLICE_MS } from './json-slices';
 import { RecordSplitter, StructureError, type SplitItem } from './record-splitter';
 
 export type ImportFormat = ExportFormat;
@@ -187,7 +188,9 @@ class ImportReader {
   private trajectories = 0;
   private successes = 0;
   private readonly annotations: Annotation[] = [];
+  /** The first MAX_LISTED_PROBLEMS refusals (a hostile file may have millions) and how many in all. */
   private readonly problems: string[] = [];
+  private refused = 0;
   private readonly notes = new Set<string>();
   private readonly seen = new Set<string>();
   /** Array elements before the first object (the format is not known yet). */
@@ -215,7 +218,7 @@ class ImportReader {
     const lines = this.splitter.kind === 'lines';
     if ('error' in item) {
       if (lines && !this.format) throw new ImportRefused(`${item.where} is ${item.error}; ${EXPECTED}`);
-      this.problems.push(`${item.where}: ${item.error}`);
+      this.refuse(`${item.where}: ${item.error}`);
       return;
     }
     let value: unknown;
@@ -227,7 +230,7 @@ class ImportReader {
       if (!lines) throw new ImportRefused(`the file starts like a JSON array but is not valid JSON: ${item.where}: ${message}`);
       // Say why (a truncated or damaged line reads differently from a pretty-printed object).
       if (!this.format) throw new ImportRefused(`${item.where} is not a JSON object: ${message} (a single pretty-printed object is not a supported format); ${EXPECTED}`);
-      this.problems.push(`${item.where}: not valid JSON (${message.slice(0, 120)})`);
+      this.refuse(`${item.where}: not valid JSON (${message.slice(0, 120)})`);
       return;
     }
     if (!this.format) {
@@ -262,24 +265,27 @@ class ImportReader {
       this.annotations.push(...converted.annotations);
       out.push(converted);
     } catch (e) {
-      this.problems.push(`${where}: ${(e as Error).message}`);
+      this.refuse(`${where}: ${(e as Error).message}`);
     }
+  }
+
+  private refuse(problem: string): void {
+    if (this.refused++ < MAX_LISTED_PROBLEMS) this.problems.push(problem);
   }
 
   /** The summary, or ImportRefused when the file held no valid record. */
   finish(): ImportSummary {
     if (!this.splitter.kind) throw new ImportRefused('the file is empty');
-    const problems = this.problems;
-    const listed = problems.slice(0, MAX_LISTED_PROBLEMS);
-    if (problems.length > listed.length) listed.push(`… and ${problems.length - listed.length} more records skipped`);
+    const listed = [...this.problems];
+    if (this.refused > listed.length) listed.push(`… and ${this.refused - listed.length} more records skipped`);
     if (!this.format) {
       if (this.held.length) throw new ImportRefused(`no record in the array has conversations, agent_conversations or turn_values; ${EXPECTED}`);
       // Only records too long to read (an array's are skipped one by one, not refused at once).
-      if (problems.length) throw new ImportRefused(`no record could be read: ${listed.join('; ')}`);
+      if (this.refused) throw new ImportRefused(`no record could be read: ${listed.join('; ')}`);
       throw new ImportRefused('the file is an empty JSON array');
     }
     if (!this.env || this.trajectories === 0) {
-      throw new ImportRefused(`no valid record (read as ${this.format}; ${problems.length} refused)${listed.length ? `: ${listed.join('; ')}` : ''}`);
+      throw new ImportRefused(`no valid record (read as ${this.format}; ${this.refused} refused)${listed.length ? `: ${listed.join('; ')}` : ''}`);
     }
     return {
       format: this.format,
@@ -287,16 +293,12 @@ class ImportReader {
       trajectories: this.trajectories,
       successes: this.successes,
       annotations: this.annotations,
-      skipped: problems.length,
+      skipped: this.refused,
       warnings: [...listed, ...this.notes],
     };
   }
 }
 
-/** Time the importer may run before it gives the event loop a turn (ms). */
-export const SLICE_MS = 8;
-
-const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /**
  * Imports a file that arrives in chunks of text (a request body as it is received, a text cut
