@@ -192,10 +192,6 @@ export interface StatusPatch {
   summary?: Summary;
 }
 
-/**
- * Read, merge, write atomically. A damaged status.json is replaced rather than blocking the
- * update (its content is unknowable; the new status is what matters).
- */
 export type RunOwner = NonNullable<RunStatusFile['owner']>;
 
 /** This process, as the owner of the runs it supervises. */
@@ -214,13 +210,23 @@ export function ownedElsewhere(status: Pick<RunStatusFile, 'status' | 'owner'>):
   if (status.status !== 'running' || !owner) return null;
   if (owner.host !== hostname()) return owner;
   if (owner.pid === process.pid) return null;
+  return pidAlive(owner.pid) ? owner : null;
+}
+
+/** Whether a process of this machine lives (EPERM: it does, but belongs to someone else). */
+export function pidAlive(pid: number): boolean {
   try {
-    process.kill(owner.pid, 0);
-    return owner;
+    process.kill(pid, 0);
+    return true;
   } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM' ? owner : null; // EPERM: alive, someone else's
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
+
+/**
+ * Read, merge, write atomically. A damaged status.json is replaced rather than blocking the
+ * update (its content is unknowable; the new status is what matters).
+ */
 
 export async function writeRunStatus(runDir: string, patch: StatusPatch, now = new Date()): Promise<RunStatusFile> {
   const current = await readRunStatus(runDir).catch(

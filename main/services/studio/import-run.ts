@@ -17,14 +17,14 @@ import { encodeRecord } from '../../../engine/storage/append-log';
 import { removeTree, renameDurable } from '../../../engine/storage/durable';
 import { importStream, ImportRefused, type ImportSummary } from '../../io/import';
 import type { RunCatalog } from '../../runs/catalog';
-import { appendRunLog, runPaths } from '../../runs/run-folder';
+import { appendRunLog, ownedElsewhere, runPaths, thisProcessOwner } from '../../runs/run-folder';
 import { invalid } from './errors';
 import type { AnnotationStore } from './annotation-store';
 
 /** Bytes of encoded lines handed to one write(). */
 const WRITE_BYTES = 1 << 20;
 
-/** Staging folders are named after the process that writes them, so a later start can clear a dead one's. */
+/** Staging folders are named after the process that writes them (host-pid), so a later start can clear a dead one's. */
 const STAGING_PREFIX = 'import-';
 
 /** Appends checked-line records to a file in 1 MB writes; fsyncs on close. */
@@ -58,15 +58,6 @@ class StagingFile {
   }
 }
 
-function pidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
 /** Removes staging folders left by imports whose process died mid-way (a crash, a kill). */
 export async function clearStaleImports(cacheDir: string): Promise<number> {
   let names: string[];
@@ -77,9 +68,11 @@ export async function clearStaleImports(cacheDir: string): Promise<number> {
   }
   let removed = 0;
   for (const name of names) {
-    const pid = Number(/^import-(\d+)-/.exec(name)?.[1]);
-    // This process's own imports are in flight; a live process's are its own.
-    if (!pid || pid === process.pid || pidAlive(pid)) continue;
+    const [, host, pid] = /^import-(.+)-(\d+)-[^-]+$/.exec(name) ?? [];
+    if (!host || !pid) continue;
+    // This process's imports are in flight, a live one's are its own, and another machine's
+    // (a shared data folder) cannot be judged: the same rule as a run's owner.
+    if (ownedElsewhere({ status: 'running', owner: { host, pid: Number(pid) } }) || Number(pid) === process.pid) continue;
     await removeTree(join(cacheDir, name)).catch(() => undefined);
     removed++;
   }
@@ -96,7 +89,8 @@ export async function importAsRun(
   const name = basename(fileName);
   // A refused file must leave the data folder as it was: a cache folder made here goes again.
   const madeCache = await fsp.mkdir(cacheDir, { recursive: true });
-  const staging = await fsp.mkdtemp(join(cacheDir, `${STAGING_PREFIX}${process.pid}-`));
+  const { host, pid } = thisProcessOwner();
+  const staging = await fsp.mkdtemp(join(cacheDir, `${STAGING_PREFIX}${host}-${pid}-`));
   try {
     const stagedPath = join(staging, 'trajectories.jsonl');
     const staged = await StagingFile.open(stagedPath);

@@ -5,7 +5,7 @@
  */
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
-import { tmpdir } from 'node:os';
+import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { workspacePaths } from '../../../main/runs/run-folder';
@@ -98,7 +98,7 @@ describe('runs.import by upload', () => {
   });
 
   it('a staging folder left by a dead process is removed when the studio starts, and the user is told', async () => {
-    const stale = join(cacheDir, 'import-999999999-abc123');
+    const stale = join(cacheDir, `import-${hostname()}-999999999-abc123`);
     mkdirSync(stale, { recursive: true });
     writeFileSync(join(stale, 'trajectories.jsonl'), lines(3).join(''));
     const again = await createStudioService({ dataDir, launcher: new FakeLauncher(runsDir), mode: 'browser', version: 'upload' });
