@@ -13,6 +13,9 @@ import { RunConfigSchema, METHODS, PRESETS } from './run-config';
 import { AnnotationSchema, CatalogEntrySchema, MetricRecordSchema, RunMetaSchema, RunStatusFileSchema, RunTrajectorySchema } from './run-schema';
 import { RUN_ID_PATTERN } from './run-id';
 
+/** The largest file runs.import takes (its text, or the uploaded body in browser mode). */
+export const MAX_IMPORT_BYTES = 256 * 1024 * 1024;
+
 const RunId = z.string().max(128).regex(RUN_ID_PATTERN, 'not a run id');
 /** Byte offset into an append-only file, for tailing (0 = from the start). */
 const Offset = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
@@ -114,7 +117,7 @@ export const CHANNELS = {
   ),
   'runs.import': channel(
     'Imports a file (studio trajectories JSONL, SPA-RL SFT JSON, exploration shard, inference results) as a new run.',
-    z.strictObject({ fileName: z.string().min(1).max(255), text: z.string().max(256 * 1024 * 1024) }),
+    z.strictObject({ fileName: z.string().min(1).max(255), text: z.string().max(MAX_IMPORT_BYTES) }),
     ImportResultSchema,
   ),
   'config.defaults': channel(

@@ -24,7 +24,8 @@ export function runToEnd<T>(job: Generator<unknown, T>): T {
   }
 }
 
-const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+/** Gives the event loop one turn (setImmediate: I/O callbacks run before we go on). */
+export const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /** Runs a sliced job, giving the event loop a turn whenever a slice has run `sliceMs`. */
 export async function runSliced<T>(job: Generator<unknown, T>, sliceMs = SLICE_MS): Promise<T> {

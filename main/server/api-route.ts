@@ -9,7 +9,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { StringDecoder } from 'node:string_decoder';
-import { CHANNELS, ContractError, parseRequest, type ChannelName } from '../../common/ipc-contract';
+import { CHANNELS, ContractError, MAX_IMPORT_BYTES, parseRequest, type ChannelName } from '../../common/ipc-contract';
 import { callService, type StudioService } from '../services/studio-service';
 import { ServiceError } from '../services/studio/errors';
 import { parseJsonSliced, runSliced } from '../io/json-slices';
@@ -17,8 +17,6 @@ import { parseJsonSliced, runSliced } from '../io/json-slices';
 const MB = 1024 * 1024;
 /** Imports carry a whole file (the contract allows 256 MB of text, JSON escaping adds some). */
 export const BODY_LIMITS = { 'runs.import': 300 * MB, default: 1 * MB } as const;
-/** A file sent as the body of runs.import (the contract's limit on its text). */
-export const UPLOAD_LIMIT = 256 * MB;
 
 export function sendJson(res: ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body);
@@ -30,32 +28,6 @@ export function sendJson(res: ServerResponse, status: number, body: unknown): vo
 }
 
 class BodyTooLarge extends Error {}
-
-/**
- * The body as text, decoded chunk by chunk as it arrives (one 300 MB Buffer.concat and
- * toString would hold the event loop for a while).
- */
-function readBody(req: IncomingMessage, limit: number): Promise<string> {
-  const declared = Number(req.headers['content-length'] ?? 0);
-  if (declared > limit) return Promise.reject(new BodyTooLarge());
-  return new Promise((resolve, reject) => {
-    const decoder = new StringDecoder('utf8');
-    const parts: string[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > limit) {
-        req.removeAllListeners('data');
-        req.resume(); // drain without keeping it
-        reject(new BodyTooLarge());
-        return;
-      }
-      parts.push(decoder.write(chunk));
-    });
-    req.on('end', () => resolve(parts.join('') + decoder.end()));
-    req.on('error', reject);
-  });
-}
 
 /**
  * The body as text, decoded chunk by chunk while it arrives; throws BodyTooLarge past `limit`
@@ -78,6 +50,19 @@ async function* bodyText(req: IncomingMessage, limit: number): AsyncGenerator<st
   }
 }
 
+/** The whole body as text (bodyText's pieces joined: never one 300 MB Buffer.concat + toString). */
+async function readBody(req: IncomingMessage, limit: number): Promise<string> {
+  if (Number(req.headers['content-length'] ?? 0) > limit) throw new BodyTooLarge();
+  const parts: string[] = [];
+  for await (const part of bodyText(req, limit)) parts.push(part);
+  return parts.join('');
+}
+
+function tooLarge(res: ServerResponse, what: string): void {
+  res.setHeader('Connection', 'close');
+  sendJson(res, 413, { ok: false, error: what });
+}
+
 function answerError(res: ServerResponse, e: unknown): void {
   if (e instanceof ServiceError) return sendJson(res, e.status, { ok: false, error: e.message });
   // `throw null` or a string has no message: answer with what it is, never fail here.
@@ -93,17 +78,12 @@ async function handleUpload(req: IncomingMessage, res: ServerResponse, service: 
   }
   const named = CHANNELS['runs.import'].request.shape.fileName.safeParse(fileName);
   if (!named.success) return sendJson(res, 400, { ok: false, error: 'runs.import: the x-spa-file-name header must name the file (1–255 characters, percent-encoded)' });
-  if (Number(req.headers['content-length'] ?? 0) > UPLOAD_LIMIT) {
-    res.setHeader('Connection', 'close');
-    return sendJson(res, 413, { ok: false, error: `${fileName} is over the ${UPLOAD_LIMIT / MB} MB import limit` });
-  }
+  const over = `${fileName} is over the ${MAX_IMPORT_BYTES / MB} MB import limit`;
+  if (Number(req.headers['content-length'] ?? 0) > MAX_IMPORT_BYTES) return tooLarge(res, over);
   try {
-    sendJson(res, 200, { ok: true, result: await service.importStream(named.data, bodyText(req, UPLOAD_LIMIT)) });
+    sendJson(res, 200, { ok: true, result: await service.importStream(named.data, bodyText(req, MAX_IMPORT_BYTES)) });
   } catch (e) {
-    if (e instanceof BodyTooLarge) {
-      res.setHeader('Connection', 'close');
-      return sendJson(res, 413, { ok: false, error: `${fileName} is over the ${UPLOAD_LIMIT / MB} MB import limit` });
-    }
+    if (e instanceof BodyTooLarge) return tooLarge(res, over);
     answerError(res, e);
   }
 }
@@ -121,10 +101,7 @@ export async function handleApi(req: IncomingMessage, res: ServerResponse, chann
     // Sliced: an import's body holds a whole file, and JSON.parse of 100 MB takes about a second.
     payload = body.length === 0 ? {} : await runSliced(parseJsonSliced(body));
   } catch (e) {
-    if (e instanceof BodyTooLarge) {
-      res.setHeader('Connection', 'close');
-      return sendJson(res, 413, { ok: false, error: `request body over the ${limit / MB} MB limit of ${channel}` });
-    }
+    if (e instanceof BodyTooLarge) return tooLarge(res, `request body over the ${limit / MB} MB limit of ${channel}`);
     return sendJson(res, 400, { ok: false, error: 'request body is not valid JSON' });
   }
   try {

@@ -7,6 +7,7 @@ import { statSync } from 'node:fs';
 import { AppendLog } from '../../../engine/storage/append-log';
 import { defaultRunConfig } from '../../../engine/pipeline/presets';
 import type { MetricRecord, RunTrajectory } from '../../../common/run-schema';
+import { nextTurn } from '../../io/json-slices';
 import { openSharedCatalog } from '../../runs/shared-catalog';
 import { runPaths, workspacePaths } from '../../runs/run-folder';
 import { SYNTHETIC_METRIC, syntheticMetricRecord, syntheticTrajectory } from './synthetic';
@@ -33,7 +34,6 @@ const BATCH = 1000;
 const TRAJECTORIES_PER_UPDATE = 100;
 
 /** Lets a progress bar draw between batches of synchronous writes. */
-const yieldToLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 export async function writeBenchData(dataDir: string, opts: BenchDataOptions): Promise<BenchData> {
   const { catalog } = await openSharedCatalog(dataDir);
@@ -50,7 +50,7 @@ export async function writeBenchData(dataDir: string, opts: BenchDataOptions): P
       const n = Math.min(BATCH, opts.trajectories - i);
       trajs.appendMany(Array.from({ length: n }, (_, k) => syntheticTrajectory(i + k, { steps: opts.stepsPerTrajectory, update: Math.floor((i + k) / TRAJECTORIES_PER_UPDATE), stage: 'train' })));
       opts.onProgress?.(i + n, opts.trajectories, 'trajectories');
-      await yieldToLoop();
+      await nextTurn();
     }
   } finally {
     trajs.close();
@@ -67,7 +67,7 @@ export async function writeBenchData(dataDir: string, opts: BenchDataOptions): P
       const n = Math.min(batch, opts.metricRecords - s);
       metrics.appendMany(Array.from({ length: n }, (_, k) => syntheticMetricRecord(s + k)));
       opts.onProgress?.(s + n, opts.metricRecords, 'metric records');
-      await yieldToLoop();
+      await nextTurn();
     }
   } finally {
     metrics.close();
