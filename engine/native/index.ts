@@ -77,7 +77,6 @@ export function loadNativeAddon(): { addon: NativeAddon | null; reason: string }
   return loaded;
 }
 
-const size = (shape: number[]) => shape.reduce((a, b) => a * b, 1);
 
 /** The stock wasm kernels while ours are registered. */
 const originals = new Map<string, tf.KernelConfig>();
@@ -108,8 +107,8 @@ function matMulKernel(addon: NativeAddon, fallback: tf.KernelFunc): tf.KernelFun
     const k = a.shape[transposeA ? ar - 2 : ar - 1]!;
     const kb = b.shape[transposeB ? br - 1 : br - 2]!;
     const n = b.shape[transposeB ? br - 2 : br - 1]!;
-    const batchA = size(a.shape.slice(0, -2));
-    const batchB = size(b.shape.slice(0, -2));
+    const batchA = tf.util.sizeFromShape(a.shape.slice(0, -2));
+    const batchB = tf.util.sizeFromShape(b.shape.slice(0, -2));
     const batch = Math.max(batchA, batchB);
     // Batch dims: equal, or one side a single matrix (stride 0). [2,1] × [1,3]-style
     // broadcasting, shape errors and empty products are the original kernel's business.
@@ -120,7 +119,7 @@ function matMulKernel(addon: NativeAddon, fallback: tf.KernelFunc): tf.KernelFun
     } catch {
       return fallback(args);
     }
-    if (size(outer) !== batch) return fallback(args);
+    if (tf.util.sizeFromShape(outer) !== batch) return fallback(args);
     const out = backend.makeOutput([...outer, m, n], 'float32');
     const heap = heapOf(backend);
     if (!heap) {
@@ -172,7 +171,7 @@ function transposeKernel(addon: NativeAddon, fallback: tf.KernelFunc): tf.Kernel
     const { perm } = args.attrs as { perm: number[] };
     const backend = args.backend as unknown as WasmBackendLike;
     // 4-byte elements only (bool is 1 byte, complex64 and string are not plain buffers).
-    if ((x.dtype !== 'float32' && x.dtype !== 'int32') || size(x.shape) === 0) return fallback(args);
+    if ((x.dtype !== 'float32' && x.dtype !== 'int32') || tf.util.sizeFromShape(x.shape) === 0) return fallback(args);
     const plan = transposePlan(x.shape, perm);
     if (!plan) return fallback(args);
     const out = backend.makeOutput(perm.map((a) => x.shape[a]!), x.dtype);
