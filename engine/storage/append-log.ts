@@ -122,16 +122,15 @@ export interface ReadLogOptions<T> {
   offsets?: boolean;
 }
 
-/** Splits chunks into lines and decodes them; shared by the sync and async readers. */
 const isBlankByte = (b: number) => b === 0x20 || b === 0x09 || b === 0x0d;
 
-/** A line of whitespace only. Records start with '{', so this looks past the first byte only for blank-looking lines. */
+/** A line of whitespace only (a record starts with '{', so the loop ends at its first byte). */
 export function isBlank(bytes: Uint8Array): boolean {
-  if (bytes.length > 0 && !isBlankByte(bytes[0] as number)) return false;
-  for (let i = 1; i < bytes.length; i++) if (!isBlankByte(bytes[i] as number)) return false;
+  for (let i = 0; i < bytes.length; i++) if (!isBlankByte(bytes[i] as number)) return false;
   return true;
 }
 
+/** Splits chunks into lines and decodes them; shared by the sync and async readers. */
 class LineScanner<T> {
   private carry: Buffer = Buffer.alloc(0);
   private carryStart: number;

@@ -273,8 +273,3 @@ export function createEnv(name: EnvName): TextEnv {
     return makeEnv(name);
   }
 }
-
-/** The host in use, if any (the stages log its restarts). */
-export function environmentHost(): EnvHost | null {
-  return isolated;
-}
