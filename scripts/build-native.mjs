@@ -19,7 +19,7 @@ import { fileURLToPath } from 'node:url';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const outDir = path.join(root, 'build', 'native');
 const out = path.join(outDir, 'spa_native.node');
-const sources = ['sgemm.c', 'transpose.c', 'addon.c'].map((f) => path.join(root, 'engine', 'native', f));
+const sources = ['sgemm.c', 'transpose.c', 'fused.c', 'addon.c'].map((f) => path.join(root, 'engine', 'native', f));
 
 function skip(why) {
   // A binary left by an earlier build would be older than these sources: what runs is what this build says.
@@ -52,7 +52,7 @@ try {
 
   mkdirSync(outDir, { recursive: true });
   const tmp = `${out}.${process.pid}.tmp`;
-  const common = ['-shared', '-fPIC', '-O3', '-std=gnu11', `-I${include}`, '-o', tmp, ...sources];
+  const common = ['-shared', '-fPIC', '-O3', '-std=gnu11', `-I${include}`, '-o', tmp, ...sources, '-lm'];
   // Node resolves the napi_* symbols when it loads the addon; macOS's linker must be told so.
   if (process.platform === 'darwin') common.push('-undefined', 'dynamic_lookup');
   // -march=native for the vector width (AVX-512/AVX2); a compiler that rejects it gets the baseline.

@@ -6,6 +6,10 @@
  *   transpose(heap: ArrayBuffer, inOff, outOff, batch, rows, cols, elem)
  *     out[b][c][r][0:elem] = in[b][r][c][0:elem], 4-byte elements (transpose.c)
  *
+ *   attentionForward/Backward, layerNormForward/Backward, geluForward/Backward,
+ *   logProbsForward/Backward(heap, offsets..., sizes...): the fused ops of fused.c, each
+ *   documented at its wrapper below.
+ *
  * Offsets are byte offsets into `heap` (the wasm backend's memory, so nothing is copied);
  * per batch entry i, A starts at aOff + 4·i·aStride (aStride 0 broadcasts one matrix), same
  * for B, and C is packed [batch, m, n]. Every operand's extent is checked against the
@@ -80,12 +84,206 @@ static napi_value transpose(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+/* ---- fused ops (fused.c) ---- */
+
+int spa_attention_forward(const float *qkv, float *out, float *lse, int B, int T, int H, int dh);
+int spa_attention_backward(const float *qkv, const float *lse, const float *dy, float *dqkv, int B, int T, int H, int dh);
+void spa_layer_norm_forward(const float *x, const float *g, const float *bias, float *y, float *mean, float *rstd, int64_t N, int d, float eps);
+int spa_layer_norm_backward(const float *x, const float *g, const float *mean, const float *rstd, const float *dy, float *dx, float *dg, float *db, int64_t N, int d);
+void spa_gelu_forward(const float *x, float *y, int64_t n);
+void spa_gelu_backward(const float *x, const float *dy, float *dx, int64_t n);
+int spa_log_probs_forward(const float *logits, const int32_t *targets, float *lp, float *lse, int64_t N, int V);
+void spa_log_probs_backward(const float *logits, const int32_t *targets, const float *lse, const float *dy, float *dl, int64_t N, int V);
+
+/*
+ * The calling convention of every fused op: (heap, byte offsets..., sizes...), all integers
+ * non-negative. Reads argv[0] as the heap and the next `count` arguments as integers, and
+ * checks that exactly `extra` more follow (read by the caller); returns 0, or throws and
+ * returns -1.
+ */
+static int heap_args(napi_env env, napi_callback_info info, const char *name, size_t count, size_t extra, uint8_t **base, size_t *length, int64_t *v) {
+  napi_value argv[16];
+  size_t argc = 16;
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc != 1 + count + extra) {
+    fail(env, name);
+    return -1;
+  }
+  void *data;
+  if (napi_get_arraybuffer_info(env, argv[0], &data, length) != napi_ok) {
+    fail(env, "fused op: argument 0 must be an ArrayBuffer");
+    return -1;
+  }
+  for (size_t i = 0; i < count; i++) {
+    if (napi_get_value_int64(env, argv[i + 1], &v[i]) != napi_ok || v[i] < 0) {
+      fail(env, "fused op: offsets and sizes must be non-negative numbers");
+      return -1;
+    }
+  }
+  *base = data;
+  return 0;
+}
+
+/* Whether count elements of 4 bytes at byte offset off lie inside the heap (and are aligned). */
+static int in_heap(size_t length, int64_t off, u128 count) {
+  return (off & 3) == 0 && off + 4 * count <= (u128)length;
+}
+
+#define SIZE_OK(x) ((x) > 0 && (x) <= INT32_MAX)
+
+/* attentionForward(heap, qkvOff, outOff, lseOff, B, T, H, dh) */
+static napi_value attention_forward(napi_env env, napi_callback_info info) {
+  uint8_t *base;
+  size_t len;
+  int64_t v[7];
+  if (heap_args(env, info, "attentionForward: expected 8 arguments", 7, 0, &base, &len, v)) return NULL;
+  const int64_t B = v[3], T = v[4], H = v[5], dh = v[6];
+  if (!SIZE_OK(B) || !SIZE_OK(T) || !SIZE_OK(H) || !SIZE_OK(dh)) return fail(env, "attentionForward: sizes must be in [1, 2^31)");
+  const u128 rows = (u128)B * T, d = (u128)H * dh;
+  if (!in_heap(len, v[0], rows * 3 * d) || !in_heap(len, v[1], rows * d) || !in_heap(len, v[2], rows * H))
+    return fail(env, "attentionForward: operand out of the buffer's bounds");
+  if (spa_attention_forward((const float *)(base + v[0]), (float *)(base + v[1]), (float *)(base + v[2]), (int)B, (int)T, (int)H, (int)dh))
+    return fail(env, "attentionForward: out of memory");
+  return NULL;
+}
+
+/* attentionBackward(heap, qkvOff, lseOff, dyOff, dqkvOff, B, T, H, dh) */
+static napi_value attention_backward(napi_env env, napi_callback_info info) {
+  uint8_t *base;
+  size_t len;
+  int64_t v[8];
+  if (heap_args(env, info, "attentionBackward: expected 9 arguments", 8, 0, &base, &len, v)) return NULL;
+  const int64_t B = v[4], T = v[5], H = v[6], dh = v[7];
+  if (!SIZE_OK(B) || !SIZE_OK(T) || !SIZE_OK(H) || !SIZE_OK(dh)) return fail(env, "attentionBackward: sizes must be in [1, 2^31)");
+  const u128 rows = (u128)B * T, d = (u128)H * dh;
+  if (!in_heap(len, v[0], rows * 3 * d) || !in_heap(len, v[1], rows * H) || !in_heap(len, v[2], rows * d) || !in_heap(len, v[3], rows * 3 * d))
+    return fail(env, "attentionBackward: operand out of the buffer's bounds");
+  if (spa_attention_backward((const float *)(base + v[0]), (const float *)(base + v[1]), (const float *)(base + v[2]), (float *)(base + v[3]), (int)B, (int)T, (int)H, (int)dh))
+    return fail(env, "attentionBackward: out of memory");
+  return NULL;
+}
+
+/* layerNormForward(heap, xOff, gOff, bOff, yOff, meanOff, rstdOff, N, d, eps) */
+static napi_value layer_norm_forward(napi_env env, napi_callback_info info) {
+  uint8_t *base;
+  size_t len;
+  int64_t v[8];
+  if (heap_args(env, info, "layerNormForward: expected 10 arguments", 8, 1, &base, &len, v)) return NULL;
+  size_t argc = 10;
+  napi_value argv[10];
+  double eps;
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc != 10 || napi_get_value_double(env, argv[9], &eps) != napi_ok || !(eps > 0))
+    return fail(env, "layerNormForward: argument 9 (eps) must be a positive number");
+  const int64_t N = v[6], d = v[7];
+  if (!SIZE_OK(d)) return fail(env, "layerNormForward: d must be in [1, 2^31)");
+  const u128 nd = (u128)N * d;
+  if (!in_heap(len, v[0], nd) || !in_heap(len, v[1], d) || !in_heap(len, v[2], d) || !in_heap(len, v[3], nd) || !in_heap(len, v[4], N) || !in_heap(len, v[5], N))
+    return fail(env, "layerNormForward: operand out of the buffer's bounds");
+  spa_layer_norm_forward((const float *)(base + v[0]), (const float *)(base + v[1]), (const float *)(base + v[2]), (float *)(base + v[3]), (float *)(base + v[4]), (float *)(base + v[5]), N, (int)d, (float)eps);
+  return NULL;
+}
+
+/* layerNormBackward(heap, xOff, gOff, meanOff, rstdOff, dyOff, dxOff, dgOff, dbOff, N, d) */
+static napi_value layer_norm_backward(napi_env env, napi_callback_info info) {
+  uint8_t *base;
+  size_t len;
+  int64_t v[10];
+  if (heap_args(env, info, "layerNormBackward: expected 11 arguments", 10, 0, &base, &len, v)) return NULL;
+  const int64_t N = v[8], d = v[9];
+  if (!SIZE_OK(d)) return fail(env, "layerNormBackward: d must be in [1, 2^31)");
+  const u128 nd = (u128)N * d;
+  if (!in_heap(len, v[0], nd) || !in_heap(len, v[1], d) || !in_heap(len, v[2], N) || !in_heap(len, v[3], N) || !in_heap(len, v[4], nd) ||
+      !in_heap(len, v[5], nd) || !in_heap(len, v[6], d) || !in_heap(len, v[7], d))
+    return fail(env, "layerNormBackward: operand out of the buffer's bounds");
+  if (spa_layer_norm_backward((const float *)(base + v[0]), (const float *)(base + v[1]), (const float *)(base + v[2]), (const float *)(base + v[3]), (const float *)(base + v[4]),
+                              (float *)(base + v[5]), (float *)(base + v[6]), (float *)(base + v[7]), N, (int)d))
+    return fail(env, "layerNormBackward: out of memory");
+  return NULL;
+}
+
+/* geluForward(heap, xOff, yOff, n) */
+static napi_value gelu_forward(napi_env env, napi_callback_info info) {
+  uint8_t *base;
+  size_t len;
+  int64_t v[3];
+  if (heap_args(env, info, "geluForward: expected 4 arguments", 3, 0, &base, &len, v)) return NULL;
+  if (!in_heap(len, v[0], v[2]) || !in_heap(len, v[1], v[2])) return fail(env, "geluForward: operand out of the buffer's bounds");
+  spa_gelu_forward((const float *)(base + v[0]), (float *)(base + v[1]), v[2]);
+  return NULL;
+}
+
+/* geluBackward(heap, xOff, dyOff, dxOff, n) */
+static napi_value gelu_backward(napi_env env, napi_callback_info info) {
+  uint8_t *base;
+  size_t len;
+  int64_t v[4];
+  if (heap_args(env, info, "geluBackward: expected 5 arguments", 4, 0, &base, &len, v)) return NULL;
+  if (!in_heap(len, v[0], v[3]) || !in_heap(len, v[1], v[3]) || !in_heap(len, v[2], v[3])) return fail(env, "geluBackward: operand out of the buffer's bounds");
+  spa_gelu_backward((const float *)(base + v[0]), (const float *)(base + v[1]), (float *)(base + v[2]), v[3]);
+  return NULL;
+}
+
+/* Every target id in [0, V): a bad id would index outside its logits row. */
+static int targets_ok(const int32_t *t, int64_t N, int64_t V) {
+  for (int64_t i = 0; i < N; i++)
+    if (t[i] < 0 || t[i] >= V) return 0;
+  return 1;
+}
+
+/* logProbsForward(heap, logitsOff, targetsOff, lpOff, lseOff, N, V) */
+static napi_value log_probs_forward(napi_env env, napi_callback_info info) {
+  uint8_t *base;
+  size_t len;
+  int64_t v[6];
+  if (heap_args(env, info, "logProbsForward: expected 7 arguments", 6, 0, &base, &len, v)) return NULL;
+  const int64_t N = v[4], V = v[5];
+  if (!SIZE_OK(V)) return fail(env, "logProbsForward: V must be in [1, 2^31)");
+  if (!in_heap(len, v[0], (u128)N * V) || !in_heap(len, v[1], N) || !in_heap(len, v[2], N) || !in_heap(len, v[3], N))
+    return fail(env, "logProbsForward: operand out of the buffer's bounds");
+  const int32_t *targets = (const int32_t *)(base + v[1]);
+  if (!targets_ok(targets, N, V)) return fail(env, "logProbsForward: a target id is outside [0, V)");
+  if (spa_log_probs_forward((const float *)(base + v[0]), targets, (float *)(base + v[2]), (float *)(base + v[3]), N, (int)V)) return fail(env, "logProbsForward: out of memory");
+  return NULL;
+}
+
+/* logProbsBackward(heap, logitsOff, targetsOff, lseOff, dyOff, dlOff, N, V) */
+static napi_value log_probs_backward(napi_env env, napi_callback_info info) {
+  uint8_t *base;
+  size_t len;
+  int64_t v[7];
+  if (heap_args(env, info, "logProbsBackward: expected 8 arguments", 7, 0, &base, &len, v)) return NULL;
+  const int64_t N = v[5], V = v[6];
+  if (!SIZE_OK(V)) return fail(env, "logProbsBackward: V must be in [1, 2^31)");
+  const u128 nv = (u128)N * V;
+  if (!in_heap(len, v[0], nv) || !in_heap(len, v[1], N) || !in_heap(len, v[2], N) || !in_heap(len, v[3], N) || !in_heap(len, v[4], nv))
+    return fail(env, "logProbsBackward: operand out of the buffer's bounds");
+  const int32_t *targets = (const int32_t *)(base + v[1]);
+  if (!targets_ok(targets, N, V)) return fail(env, "logProbsBackward: a target id is outside [0, V)");
+  spa_log_probs_backward((const float *)(base + v[0]), targets, (const float *)(base + v[2]), (const float *)(base + v[3]), (float *)(base + v[4]), N, (int)V);
+  return NULL;
+}
+
+static const struct {
+  const char *name;
+  napi_callback fn;
+} FUNCTIONS[] = {
+    {"sgemm", sgemm},
+    {"transpose", transpose},
+    {"attentionForward", attention_forward},
+    {"attentionBackward", attention_backward},
+    {"layerNormForward", layer_norm_forward},
+    {"layerNormBackward", layer_norm_backward},
+    {"geluForward", gelu_forward},
+    {"geluBackward", gelu_backward},
+    {"logProbsForward", log_probs_forward},
+    {"logProbsBackward", log_probs_backward},
+};
+
 NAPI_MODULE_INIT(/* napi_env env, napi_value exports */) {
   napi_value fn, isa;
-  if (napi_create_function(env, "sgemm", NAPI_AUTO_LENGTH, sgemm, NULL, &fn) != napi_ok) return NULL;
-  if (napi_set_named_property(env, exports, "sgemm", fn) != napi_ok) return NULL;
-  if (napi_create_function(env, "transpose", NAPI_AUTO_LENGTH, transpose, NULL, &fn) != napi_ok) return NULL;
-  if (napi_set_named_property(env, exports, "transpose", fn) != napi_ok) return NULL;
+  for (size_t i = 0; i < sizeof FUNCTIONS / sizeof FUNCTIONS[0]; i++) {
+    if (napi_create_function(env, FUNCTIONS[i].name, NAPI_AUTO_LENGTH, FUNCTIONS[i].fn, NULL, &fn) != napi_ok) return NULL;
+    if (napi_set_named_property(env, exports, FUNCTIONS[i].name, fn) != napi_ok) return NULL;
+  }
   if (napi_create_string_utf8(env, spa_sgemm_isa(), NAPI_AUTO_LENGTH, &isa) != napi_ok) return NULL;
   if (napi_set_named_property(env, exports, "isa", isa) != napi_ok) return NULL;
   return exports;

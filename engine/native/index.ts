@@ -22,6 +22,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
+import { registerFusedKernels, unregisterFusedKernels, type WasmBackendLike } from './fused-kernels';
 
 export interface NativeAddon {
   /** C = op(A)·op(B) per batch entry; offsets in bytes, strides in elements (0 = broadcast). See addon.c. */
@@ -33,6 +34,15 @@ export interface NativeAddon {
   ): void;
   /** out[b][c][r][0:elem] = in[b][r][c][0:elem] for 4-byte elements; offsets in bytes. */
   transpose(heap: ArrayBuffer, inOff: number, outOff: number, batch: number, rows: number, cols: number, elem: number): void;
+  /** The fused ops of fused.c (offsets in bytes, then sizes); see addon.c and fused-kernels.ts. */
+  attentionForward(heap: ArrayBuffer, qkvOff: number, outOff: number, lseOff: number, batch: number, seqLen: number, nHeads: number, headDim: number): void;
+  attentionBackward(heap: ArrayBuffer, qkvOff: number, lseOff: number, dyOff: number, dqkvOff: number, batch: number, seqLen: number, nHeads: number, headDim: number): void;
+  layerNormForward(heap: ArrayBuffer, xOff: number, gOff: number, bOff: number, yOff: number, meanOff: number, rstdOff: number, rows: number, d: number, eps: number): void;
+  layerNormBackward(heap: ArrayBuffer, xOff: number, gOff: number, meanOff: number, rstdOff: number, dyOff: number, dxOff: number, dgOff: number, dbOff: number, rows: number, d: number): void;
+  geluForward(heap: ArrayBuffer, xOff: number, yOff: number, n: number): void;
+  geluBackward(heap: ArrayBuffer, xOff: number, dyOff: number, dxOff: number, n: number): void;
+  logProbsForward(heap: ArrayBuffer, logitsOff: number, targetsOff: number, lpOff: number, lseOff: number, rows: number, vocab: number): void;
+  logProbsBackward(heap: ArrayBuffer, logitsOff: number, targetsOff: number, lseOff: number, dyOff: number, dlOff: number, rows: number, vocab: number): void;
   /** The vector ISA it was compiled for: 'avx512', 'avx2' or 'generic-128'. */
   isa: string;
 }
@@ -44,12 +54,6 @@ export interface NativeStatus {
   reason: string;
 }
 
-/** The slice of tfjs-backend-wasm's BackendWasm this kernel uses (its .d.ts lacks HEAPU8). */
-interface WasmBackendLike {
-  makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
-  dataIdMap: { get(id: tf.DataId): { memoryOffset: number } | undefined };
-  wasm: { HEAPU8: Uint8Array };
-}
 
 /**
  * build/native/spa_native.node at the repository root. This file sits two levels below it
@@ -67,7 +71,7 @@ export function loadNativeAddon(): { addon: NativeAddon | null; reason: string }
   const file = addonPath();
   try {
     const addon = createRequire(import.meta.url)(file) as NativeAddon;
-    if (typeof addon.sgemm !== 'function' || typeof addon.transpose !== 'function') throw new Error('an addon from another version: rebuild it (npm run build:native)');
+    if (typeof addon.sgemm !== 'function' || typeof addon.transpose !== 'function' || typeof addon.attentionForward !== 'function') throw new Error('an addon from another version: rebuild it (npm run build:native)');
     loaded = { addon, reason: `native sgemm (${addon.isa})` };
   } catch (e) {
     const code = (e as { code?: string }).code;
@@ -209,11 +213,13 @@ export function enableNativeKernels(): NativeStatus {
     // Keep the original's setupFunc (it binds the wasm function the fallback calls) and disposeFunc.
     tf.registerKernel({ ...config, kernelFunc: make(addon, config.kernelFunc) });
   }
+  registerFusedKernels(addon);
   return { loaded: true, reason };
 }
 
 /** Puts the stock wasm kernels back (SPA_NATIVE=0, tests). */
 export function disableNativeKernels(): void {
+  unregisterFusedKernels();
   for (const [name, config] of originals) {
     tf.unregisterKernel(name, 'wasm');
     tf.registerKernel(config);

@@ -12,6 +12,8 @@
  * masked upper-right blocks are never computed (2 chunks: 3/4 of the square, 4: 5/8).
  */
 import * as tf from '@tensorflow/tfjs';
+import { fusedCausalAttention } from '../../native/fused-ops';
+import { fusedKernelsActive } from '../../native/fused-kernels';
 import { pulse } from '../../worker/heartbeat';
 
 /** Query rows per chunk (see the header); a tuning knob, exact for any value. */
@@ -65,6 +67,8 @@ export function causalAttention(qkv: tf.Tensor2D, shape: AttentionShape, chunk =
   if (n !== B * T || threeD % 3 !== 0) throw new RangeError(`causalAttention: qkv shape [${qkv.shape}] does not match B=${B}, T=${T}`);
   const d = threeD / 3;
   if (d % H !== 0) throw new RangeError(`causalAttention: d=${d} not divisible by ${H} heads`);
+  // The native fused kernel (engine/native/fused.c) when it is loaded: one pass, no JS copies.
+  if (fusedKernelsActive() && n > 0) return fusedCausalAttention(qkv, B, T, H);
   const dh = d / H;
   const scale = 1 / Math.sqrt(dh);
   const C = Math.max(1, Math.min(chunk, T));

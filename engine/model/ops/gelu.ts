@@ -4,10 +4,13 @@
  * vectorised (~4.5 ms). The backward reuses σ from the forward.
  */
 import * as tf from '@tensorflow/tfjs';
+import { fusedGelu } from '../../native/fused-ops';
+import { fusedKernelsActive } from '../../native/fused-kernels';
 
 const K = 1.702;
 
 export function gelu(x: tf.Tensor2D): tf.Tensor2D {
+  if (fusedKernelsActive() && x.size > 0) return fusedGelu(x);
   const f = tf.customGrad((xi, save) => {
     const xs = xi as tf.Tensor2D;
     const s = tf.sigmoid(tf.mul(xs, K)) as tf.Tensor2D;

@@ -5,12 +5,15 @@
  * products.
  */
 import * as tf from '@tensorflow/tfjs';
+import { fusedLayerNorm } from '../../native/fused-ops';
+import { fusedKernelsActive } from '../../native/fused-kernels';
 import { sumRows } from './linear';
 
 export const LN_EPS = 1e-5;
 
 /** y = (x − mean) / sqrt(var + eps) · g + b for x [N, d]. */
 export function layerNorm(x: tf.Tensor2D, g: tf.Tensor1D, b: tf.Tensor1D): tf.Tensor2D {
+  if (fusedKernelsActive() && x.size > 0) return fusedLayerNorm(x, g, b, LN_EPS);
   const f = tf.customGrad((xi, gi, bi, save) => {
     const [xhat, rstd, y] = tf.tidy(() => {
       const xs = xi as tf.Tensor2D;

@@ -14,6 +14,7 @@
  * ~40× slower on wasm.
  */
 import * as tf from '@tensorflow/tfjs';
+import { fusedKernelsActive } from '../../native/fused-kernels';
 import { pulse } from '../../worker/heartbeat';
 
 /** Row-block height of the two-step transpose. */
@@ -42,6 +43,13 @@ export function sumRows(m: tf.Tensor2D): tf.Tensor1D {
 }
 
 function linearGrads(x: tf.Tensor2D, w: tf.Tensor2D, dy: tf.Tensor2D, withBias: boolean): tf.Tensor[] {
+  // With the native kernels loaded, matMul's transposes are free (absorbed by the GEMM's packing).
+  if (fusedKernelsActive()) {
+    return tf.tidy(() => {
+      const grads = [tf.matMul(dy, w, false, true), tf.matMul(x, dy, true, false)]; // dx [N, din], dw [din, dout]
+      return withBias ? [...grads, sumRows(dy)] : grads;
+    });
+  }
   return tf.tidy(() => {
     const [din, dout] = w.shape;
     const dx = tf.matMul(dy, transpose2d(w)); // [N, din]

@@ -9,12 +9,15 @@
  * (onehot(t) − p)·dy.
  */
 import * as tf from '@tensorflow/tfjs';
+import { fusedTokenLogProbs } from '../../native/fused-ops';
+import { fusedKernelsActive } from '../../native/fused-kernels';
 import { pulse } from '../../worker/heartbeat';
 import { oneHotFloat } from './one-hot';
 
 /** logits [N, V], targets [N] int32 → log-probabilities [N]. */
 export function tokenLogProbs(logits: tf.Tensor2D, targets: tf.Tensor1D): tf.Tensor1D {
   const vocab = logits.shape[1];
+  if (fusedKernelsActive() && logits.size > 0) return fusedTokenLogProbs(logits, targets);
   // The targets tensor may be disposed before the backward runs: keep the ids in JS.
   const ids = Int32Array.from(targets.dataSync());
   const f = tf.customGrad((li, save) => {
