@@ -3,9 +3,9 @@
  *
  * With the cache, the prompts are run once through the normal forward (right-padded to the
  * longest; causal attention keeps pads invisible to real tokens) and each layer's keys and
- * values are kept in JS arrays [row, head, position, dh]. Every new token then costs one
- * position: the trunk runs on [rows, d] and attention is a JS loop over that row's own
- * cached positions, so rows of different lengths need no padding or masks at all. Rows
+ * values are kept in JS arrays (KvCache). Every new token then costs one position: the trunk
+ * runs on [rows, d] and attention is one pass over that row's own cached positions (native
+ * when the addon is loaded), so rows of different lengths need no padding or masks at all. Rows
  * that finish drop out of the batch.
  *
  * Without the cache (`useCache: false`, for benchmarks and the equivalence test), every
@@ -15,6 +15,7 @@
  * top-p), which is what PPO's ratio needs when sampling at temperature 1.
  */
 import * as tf from '@tensorflow/tfjs';
+import { enabledAddon } from '../native';
 import { logSoftmaxAt, sampleToken, type SamplingOptions } from './sampling';
 import type { TransformerLM } from './transformer';
 
@@ -76,7 +77,12 @@ function lastLogits(model: TransformerLM, seqs: readonly number[][], hooks?: Par
   return out;
 }
 
-/** Keys and values of every layer, per row, in JS: [row][head][position][dh]. */
+/**
+ * Keys and values of every layer, per row, in JS: keys transposed [row][head][dh][position]
+ * (a query's scores are then a loop over contiguous positions), values [row][head][position][dh].
+ * The new token's attention runs in the native addon when it is loaded (engine/native/fused.c,
+ * attentionDecode), else in the JS loop below; both compute the same thing.
+ */
 class KvCache {
   private readonly k: Float32Array[];
   private readonly v: Float32Array[];
@@ -86,6 +92,7 @@ class KvCache {
   private readonly dh: number;
   private readonly d: number;
   private readonly ctx: number;
+  private readonly addon = enabledAddon();
 
   constructor(
     private readonly model: TransformerLM,
@@ -102,26 +109,32 @@ class KvCache {
     this.len = new Int32Array(rows);
   }
 
-  private offset(row: number, head: number, pos: number): number {
-    return ((row * this.H + head) * this.ctx + pos) * this.dh;
+  /** Start of a (row, head)'s block in either cache (both are ctx·dh per block). */
+  private base(row: number, head: number): number {
+    return (row * this.H + head) * this.ctx * this.dh;
+  }
+
+  /** Stores the k and v of one qkv row (at src in data, [3d] wide) at position t of a row's cache. */
+  private write(layer: number, row: number, t: number, data: Float32Array, src: number): void {
+    const { d, dh, H, ctx } = this;
+    const K = this.k[layer]!;
+    const V = this.v[layer]!;
+    for (let h = 0; h < H; h++) {
+      const base = this.base(row, h);
+      for (let c = 0; c < dh; c++) K[base + c * ctx + t] = data[src + d + h * dh + c] as number;
+      V.set(data.subarray(src + 2 * d + h * dh, src + 2 * d + (h + 1) * dh), base + t * dh);
+    }
   }
 
   /** Runs the prompts, fills the cache; returns the logits after each prompt [n, V]. */
   prefill(rows: readonly number[], prompts: readonly number[][]): Float32Array {
-    const { d, dh, H } = this;
+    const { d } = this;
     const L = Math.max(...prompts.map((p) => p.length));
     const logits = lastLogits(this.model, prompts, {
       onQkv: (layer, qkv) => {
         const data = qkv.dataSync() as Float32Array; // [n·L, 3d]
         rows.forEach((row, i) => {
-          for (let t = 0; t < (prompts[i] as number[]).length; t++) {
-            const src = (i * L + t) * 3 * d;
-            for (let h = 0; h < H; h++) {
-              const o = this.offset(row, h, t);
-              this.k[layer]!.set(data.subarray(src + d + h * dh, src + d + (h + 1) * dh), o);
-              this.v[layer]!.set(data.subarray(src + 2 * d + h * dh, src + 2 * d + (h + 1) * dh), o);
-            }
-          }
+          for (let t = 0; t < (prompts[i] as number[]).length; t++) this.write(layer, row, t, data, (i * L + t) * 3 * d);
         });
       },
     });
@@ -129,48 +142,56 @@ class KvCache {
     return logits;
   }
 
+  /** JS attention of each row's new query over its cached positions 0..t (the new k, v already written). */
+  private attendJs(layer: number, rows: Int32Array, positions: Int32Array, data: Float32Array, out: Float32Array): void {
+    const { d, dh, H, ctx } = this;
+    const scale = 1 / Math.sqrt(dh);
+    const K = this.k[layer]!;
+    const V = this.v[layer]!;
+    const scores = new Float64Array(ctx);
+    const acc = new Float64Array(dh);
+    for (let i = 0; i < rows.length; i++) {
+      const t = positions[i] as number;
+      for (let h = 0; h < H; h++) {
+        const base = this.base(rows[i] as number, h);
+        scores.fill(0, 0, t + 1);
+        for (let c = 0; c < dh; c++) {
+          const q = (data[i * 3 * d + h * dh + c] as number) * scale;
+          const kc = base + c * ctx;
+          for (let p = 0; p <= t; p++) scores[p] = (scores[p] as number) + q * (K[kc + p] as number);
+        }
+        let max = -Infinity;
+        for (let p = 0; p <= t; p++) max = Math.max(max, scores[p] as number);
+        let z = 0;
+        for (let p = 0; p <= t; p++) {
+          const e = Math.exp((scores[p] as number) - max);
+          scores[p] = e;
+          z += e;
+        }
+        acc.fill(0);
+        for (let p = 0, vo = base; p <= t; p++, vo += dh) {
+          const w = (scores[p] as number) / z;
+          for (let c = 0; c < dh; c++) acc[c] = (acc[c] as number) + w * (V[vo + c] as number);
+        }
+        out.set(acc, i * d + h * dh);
+      }
+    }
+  }
+
   /** Feeds one token per row at that row's next position; returns the next logits [n, V]. */
   step(rows: readonly number[], tokens: readonly number[]): Float32Array {
-    const { d, dh, H } = this;
+    const { d, H, ctx } = this;
     const n = rows.length;
-    const scale = 1 / Math.sqrt(dh);
+    const slots = Int32Array.from(rows);
     const positions = Int32Array.from(rows, (r) => this.len[r] as number);
-    const scores = new Float64Array(this.ctx);
-    const q = new Float64Array(dh);
-    const acc = new Float64Array(dh);
     const attend = (layer: number, qkv: tf.Tensor2D): tf.Tensor2D => {
       const data = qkv.dataSync() as Float32Array; // [n, 3d]
       const out = new Float32Array(n * d);
-      const K = this.k[layer]!;
-      const V = this.v[layer]!;
-      for (let i = 0; i < n; i++) {
-        const t = positions[i] as number;
-        const src = i * 3 * d;
-        for (let h = 0; h < H; h++) {
-          const base = this.offset(rows[i] as number, h, 0); // a (row, head)'s positions are contiguous
-          K.set(data.subarray(src + d + h * dh, src + d + (h + 1) * dh), base + t * dh);
-          V.set(data.subarray(src + 2 * d + h * dh, src + 2 * d + (h + 1) * dh), base + t * dh);
-          for (let j = 0; j < dh; j++) q[j] = (data[src + h * dh + j] as number) * scale;
-          let max = -Infinity;
-          for (let p = 0, ko = base; p <= t; p++, ko += dh) {
-            let dot = 0;
-            for (let j = 0; j < dh; j++) dot += (q[j] as number) * (K[ko + j] as number);
-            scores[p] = dot;
-            if (dot > max) max = dot;
-          }
-          let z = 0;
-          for (let p = 0; p <= t; p++) {
-            const e = Math.exp((scores[p] as number) - max);
-            scores[p] = e;
-            z += e;
-          }
-          acc.fill(0);
-          for (let p = 0, vo = base; p <= t; p++, vo += dh) {
-            const w = (scores[p] as number) / z;
-            for (let j = 0; j < dh; j++) acc[j] = (acc[j] as number) + w * (V[vo + j] as number);
-          }
-          out.set(acc, i * d + h * dh);
-        }
+      if (this.addon) {
+        this.addon.attentionDecode(data, out, this.k[layer]!, this.v[layer]!, slots, positions, H, ctx);
+      } else {
+        for (let i = 0; i < n; i++) this.write(layer, rows[i] as number, positions[i] as number, data, i * 3 * d);
+        this.attendJs(layer, slots, positions, data, out);
       }
       return tf.tensor2d(out, [n, d]);
     };

@@ -63,9 +63,24 @@ export function nucleus(probs: ArrayLike<number>, topP: number): [number, number
   return kept.map(([i, p]) => [i, p / cum]);
 }
 
+/**
+ * The draw over every token (topP = 1) without building the nucleus: the same sums in the same
+ * order as nucleus(probs, 1), so the same token for the same u.
+ */
+function sampleAll(probs: Float64Array, u: number): number {
+  let cum = 0;
+  for (let i = 0; i < probs.length; i++) cum += probs[i] as number;
+  for (let i = 0; i < probs.length; i++) {
+    u -= (probs[i] as number) / cum;
+    if (u < 0) return i;
+  }
+  return probs.length - 1; // rounding left u ≥ 0: the last token
+}
+
 /** Draws the next token of one logits row; rng() must be uniform in [0, 1). */
 export function sampleToken(row: ArrayLike<number>, opts: SamplingOptions, rng: () => number): number {
   if (opts.greedy || !(opts.temperature > 0)) return argmax(row);
+  if (opts.topP === 1) return sampleAll(temperatureProbs(row, opts.temperature), rng());
   const kept = nucleus(temperatureProbs(row, opts.temperature), opts.topP);
   let u = rng();
   for (const [token, p] of kept) {

@@ -13,6 +13,7 @@
  * benchmark against the stock path. Both compute the same function.
  */
 import * as tf from '@tensorflow/tfjs';
+import { fusedKernelsActive } from '../native/fused-kernels';
 import { validateConfig, type ModelConfig } from './config';
 import { generate, type GenerateOptions, type GenerateResult } from './generate';
 import { normalTensor } from './init';
@@ -151,7 +152,10 @@ export class TransformerLM {
 
   /** Logits of a [N, d] hidden state through the tied head: [N, V]. */
   head(hidden: tf.Tensor2D): tf.Tensor2D {
-    return tf.tidy(() => (this.kernels === 'fast' ? linear : linearReference)(hidden, transpose2d(this.w('wte') as tf.Tensor2D)));
+    const wte = this.w('wte') as tf.Tensor2D;
+    // With the native GEMM, hidden·wteᵀ and both products of its gradient take their transposes for free.
+    if (this.kernels === 'fast' && fusedKernelsActive()) return tf.matMul(hidden, wte, false, true);
+    return tf.tidy(() => (this.kernels === 'fast' ? linear : linearReference)(hidden, transpose2d(wte)));
   }
 
   private prepare(tokens: tf.Tensor2D): { ids: Int32Array; positions: Int32Array; B: number; T: number } {

@@ -94,6 +94,7 @@ void spa_gelu_forward(const float *x, float *y, int64_t n);
 void spa_gelu_backward(const float *x, const float *dy, float *dx, int64_t n);
 int spa_log_probs_forward(const float *logits, const int32_t *targets, float *lp, float *lse, int64_t N, int V);
 void spa_log_probs_backward(const float *logits, const int32_t *targets, const float *lse, const float *dy, float *dl, int64_t N, int V);
+int spa_attention_decode(const float *qkv, float *out, float *kc, float *vc, const int32_t *slots, const int32_t *pos, int n, int H, int dh, int ctx);
 
 /*
  * The calling convention of every fused op: (heap, byte offsets..., sizes...), all integers
@@ -262,6 +263,48 @@ static napi_value log_probs_backward(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+/* The data and length (in elements) of a typed array of the given type, or NULL. */
+static void *typed(napi_env env, napi_value value, napi_typedarray_type want, size_t *length) {
+  napi_typedarray_type type;
+  void *data;
+  napi_value buffer;
+  size_t offset;
+  if (napi_get_typedarray_info(env, value, &type, length, &data, &buffer, &offset) != napi_ok || type != want) return NULL;
+  return data;
+}
+
+/*
+ * attentionDecode(qkv: Float32Array [n·3d], out: Float32Array [n·d], k: Float32Array, v: Float32Array,
+ *                 slots: Int32Array [n], positions: Int32Array [n], nHeads, context)
+ * Plain JS typed arrays (the cache lives outside the wasm heap); see spa_attention_decode.
+ */
+static napi_value attention_decode(napi_env env, napi_callback_info info) {
+  size_t argc = 8;
+  napi_value argv[8];
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc != 8) return fail(env, "attentionDecode: expected 8 arguments");
+  size_t nq, no, nk, nv, ns, np;
+  const float *qkv = typed(env, argv[0], napi_float32_array, &nq);
+  float *out = typed(env, argv[1], napi_float32_array, &no);
+  float *k = typed(env, argv[2], napi_float32_array, &nk);
+  float *v = typed(env, argv[3], napi_float32_array, &nv);
+  const int32_t *slots = typed(env, argv[4], napi_int32_array, &ns);
+  const int32_t *pos = typed(env, argv[5], napi_int32_array, &np);
+  int64_t H, ctx;
+  if (!qkv || !out || !k || !v || !slots || !pos) return fail(env, "attentionDecode: arguments 0-3 must be Float32Arrays and 4-5 Int32Arrays");
+  if (napi_get_value_int64(env, argv[6], &H) != napi_ok || napi_get_value_int64(env, argv[7], &ctx) != napi_ok || H < 1 || ctx < 1 || ctx > 65536)
+    return fail(env, "attentionDecode: nHeads and context must be positive (context at most 65536)");
+  const size_t n = ns;
+  if (n == 0) return NULL;
+  if (np != n || no % n || nq != 3 * no || (no / n) % H) return fail(env, "attentionDecode: qkv, out, slots and positions disagree on the shape");
+  const int64_t d = no / n, dh = d / H;
+  if (nk != nv || nk % (H * dh * ctx)) return fail(env, "attentionDecode: the caches must be [slots, heads, context, dh]");
+  const int64_t capacity = nk / (H * dh * ctx);
+  for (size_t i = 0; i < n; i++)
+    if (slots[i] < 0 || slots[i] >= capacity || pos[i] < 0 || pos[i] >= ctx) return fail(env, "attentionDecode: a slot or position is outside the cache");
+  if (spa_attention_decode(qkv, out, k, v, slots, pos, (int)n, (int)H, (int)dh, (int)ctx)) return fail(env, "attentionDecode: out of memory");
+  return NULL;
+}
+
 static const struct {
   const char *name;
   napi_callback fn;
@@ -276,6 +319,7 @@ static const struct {
     {"geluBackward", gelu_backward},
     {"logProbsForward", log_probs_forward},
     {"logProbsBackward", log_probs_backward},
+    {"attentionDecode", attention_decode},
 };
 
 NAPI_MODULE_INIT(/* napi_env env, napi_value exports */) {

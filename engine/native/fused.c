@@ -324,3 +324,39 @@ void spa_log_probs_backward(const float *logits, const int32_t *targets, const f
     dr[targets[r]] += g;
   }
 }
+
+/*
+ * One new token per row against a key/value cache (generation). Row i has cache slot slots[i]
+ * and position t = pos[i]: its k and v (from qkv [n, 3d]) are written at t, then
+ * out[i] = softmax(q̂·K[0..t]ᵀ)·V[0..t] per head. Layouts: kc [slot][head][dh][ctx] (keys
+ * transposed, so the scores are an axpy over positions), vc [slot][head][ctx][dh].
+ */
+int spa_attention_decode(const float *qkv, float *out, float *kc, float *vc, const int32_t *slots, const int32_t *pos, int n, int H, int dh, int ctx) {
+  const int d = H * dh;
+  const float scale = 1.0f / sqrtf((float)dh);
+  float *s = malloc(sizeof(float) * ((size_t)ctx + 2 * (size_t)dh));
+  if (!s) return -1;
+  float *q = s + ctx, *acc = q + dh;
+  for (int i = 0; i < n; i++) {
+    const int t = pos[i];
+    const float *src = qkv + (int64_t)i * 3 * d;
+    for (int h = 0; h < H; h++) {
+      float *kT = kc + (((int64_t)slots[i] * H + h) * dh) * ctx;
+      float *v = vc + (((int64_t)slots[i] * H + h) * ctx) * dh;
+      for (int c = 0; c < dh; c++) {
+        q[c] = src[h * dh + c] * scale;
+        kT[(int64_t)c * ctx + t] = src[d + h * dh + c];
+        v[(int64_t)t * dh + c] = src[2 * d + h * dh + c];
+      }
+      scores(q, kT, ctx, dh, t + 1, s);
+      const float m = max_f(s, t + 1);
+      exp_shift(s, s, t + 1, m, 1.0f);
+      const float inv = 1.0f / sum_f(s, t + 1);
+      for (int c = 0; c < dh; c++) acc[c] = 0;
+      for (int j = 0; j <= t; j++) axpy(acc, s[j] * inv, v + (int64_t)j * dh, dh);
+      memcpy(out + (int64_t)i * d + h * dh, acc, sizeof(float) * dh);
+    }
+  }
+  free(s);
+  return 0;
+}

@@ -43,6 +43,11 @@ export interface NativeAddon {
   geluBackward(heap: ArrayBuffer, xOff: number, dyOff: number, dxOff: number, n: number): void;
   logProbsForward(heap: ArrayBuffer, logitsOff: number, targetsOff: number, lpOff: number, lseOff: number, rows: number, vocab: number): void;
   logProbsBackward(heap: ArrayBuffer, logitsOff: number, targetsOff: number, lseOff: number, dyOff: number, dlOff: number, rows: number, vocab: number): void;
+  /**
+   * Generation: writes each row's new k and v into the caches at its position, then attends over
+   * positions 0..t of its slot (see fused.c). Caches: k [slot][head][dh][context] (transposed), v [slot][head][context][dh].
+   */
+  attentionDecode(qkv: Float32Array, out: Float32Array, k: Float32Array, v: Float32Array, slots: Int32Array, positions: Int32Array, nHeads: number, context: number): void;
   /** The vector ISA it was compiled for: 'avx512', 'avx2' or 'generic-128'. */
   isa: string;
 }
@@ -229,4 +234,9 @@ export function disableNativeKernels(): void {
 
 export function nativeKernelsEnabled(): boolean {
   return originals.size > 0;
+}
+
+/** The addon while the native kernels are enabled (for calls outside TF.js, e.g. the KV cache), else null. */
+export function enabledAddon(): NativeAddon | null {
+  return nativeKernelsEnabled() ? loadNativeAddon().addon : null;
 }

@@ -10,6 +10,7 @@ import { initBackend } from '../../../engine/backend';
 import { causalAttentionReference } from '../../../engine/model/ops/attention';
 import { geluReference } from '../../../engine/model/ops/gelu';
 import { LN_EPS, layerNormReference } from '../../../engine/model/ops/layer-norm';
+import { TransformerLM } from '../../../engine/model/transformer';
 import { tokenLogProbsReference } from '../../../engine/model/ops/log-probs';
 import { disableNativeKernels, loadNativeAddon } from '../../../engine/native';
 import { fusedKernelsActive } from '../../../engine/native/fused-kernels';
@@ -133,6 +134,28 @@ describe.skipIf(skipWhy !== null)(`native fused ops on wasm${skipWhy ? ` (skippe
     expect(() => addon!.layerNormBackward(heap, 2, 0, 0, 0, 0, 0, 0, 0, 1, 1)).toThrow(/out of the buffer's bounds/);
     expect(() => addon!.logProbsForward(heap, 0, 0, 0, 0, 1, 0)).toThrow(/V must be/);
     expect(() => (addon!.geluForward as (...a: unknown[]) => void)(heap, 0, 0)).toThrow(/expected 4 arguments/);
+  });
+
+  it('cached generation (native decode attention) gives the logits of the full forward, rows of different lengths', () => {
+    const model = new TransformerLM({ vocabSize: 29, dModel: 32, nLayers: 2, nHeads: 4, dFF: 64, context: 40 }, { seed: 5 });
+    // Initial weights (std 0.02) make attention nearly uniform; scaled up, a wrong score shows in the logits.
+    for (const [name, w] of model.namedWeights()) if (/attn\.wqkv$/.test(name)) w.assign(tf.mul(w, 25));
+    const prompts = [[1, 5, 7, 9, 2], [3, 4], Array.from({ length: 23 }, (_, i) => (i * 5) % 29)];
+    const logitsOf = (useCache: boolean) => {
+      const logits: Float32Array[] = [];
+      const out = model.generate(prompts, { maxNewTokens: 12, temperature: 1, topP: 1, greedy: true, rng: () => 0.5, useCache, onStep: (_s, _r, l) => logits.push(l.slice()) });
+      return { tokens: out.tokens, logits };
+    };
+    const cached = logitsOf(true);
+    const full = logitsOf(false);
+    expect(cached.tokens).toEqual(full.tokens);
+    let maxDiff = 0;
+    cached.logits.forEach((l, s) => l.forEach((v, j) => (maxDiff = Math.max(maxDiff, Math.abs(v - (full.logits[s]![j] as number))))));
+    expect(maxDiff).toBeLessThan(1e-4);
+    expect(() => addon!.attentionDecode(new Float32Array(24), new Float32Array(8), new Float32Array(64), new Float32Array(64), Int32Array.of(0), Int32Array.of(8), 2, 8)).toThrow(
+      /outside the cache/,
+    );
+    model.dispose();
   });
 
   it('leaks no tensors through forward and backward', () => {
