@@ -121,117 +121,110 @@ static void scores(const float *restrict q, const float *restrict kT, int T, int
   }
 }
 
-/* One (sequence, head) block of a packed qkv [B·T, 3d] copied out contiguous. */
-struct head_views {
-  float *q;  /* [T][dh], scaled by 1/sqrt(dh) */
-  float *k;  /* [T][dh] */
-  float *kT; /* [dh][T] */
-  float *v;  /* [T][dh] */
-  float *vT; /* [dh][T] (backward only) */
-};
+int spa_sgemm_strided(int m, int n, int k, const float *a, long rsA, long csA, const float *b, long rsB, long csB, float *c, long ldc, int accumulate);
 
-static void gather_head(const float *qkv, int64_t row0, int T, int d, int h, int dh, float scale, struct head_views *hv) {
-  for (int i = 0; i < T; i++) {
-    const float *src = qkv + (row0 + i) * 3 * d + (int64_t)h * dh;
-    for (int c = 0; c < dh; c++) {
-      hv->q[i * dh + c] = src[c] * scale;
-      const float kc = src[d + c], vc = src[2 * d + c];
-      if (hv->k) hv->k[i * dh + c] = kc;
-      hv->kT[(int64_t)c * T + i] = kc;
-      hv->v[i * dh + c] = vc;
-      if (hv->vT) hv->vT[(int64_t)c * T + i] = vc;
-    }
+/* Query rows per chunk: chunk [c0, c1) attends keys [0, c1) only, so most of the masked upper
+   triangle is never computed (T = 256: 5/8 of the square). */
+#define ATTN_CHUNK 64
+
+/*
+ * Row r of a chunk (query i = c0 + r) against keys [0, c1): p_j = exp(scale·s_j − lse) for
+ * j ≤ i and 0 above the diagonal. With lse < 0 given as "unknown" the row's own log-sum-exp is
+ * computed, stored and used (forward); otherwise the saved one is used (backward).
+ */
+static float softmax_row(float *restrict s, int visible, int keys, float scale, float lse, int known) {
+  for (int j = 0; j < visible; j++) s[j] *= scale;
+  if (!known) {
+    const float m = max_f(s, visible);
+    exp_shift(s, s, visible, m, 1.0f);
+    const float z = sum_f(s, visible);
+    lse = m + logf(z);
+    const float inv = 1.0f / z;
+    for (int j = 0; j < visible; j++) s[j] *= inv;
+  } else {
+    exp_shift(s, s, visible, lse, 1.0f);
   }
+  for (int j = visible; j < keys; j++) s[j] = 0;
+  return lse;
 }
 
 /*
  * out[B·T, d] = causal softmax(Q·Kᵀ/√dh)·V per (sequence, head), heads concatenated;
- * lse[B][H][T] = each query row's log Σ_j exp(s_j) (what the backward needs).
+ * lse[B][H][T] = each query row's log Σ_j exp(s_j) (what the backward needs). Q, K and V are
+ * read in place from qkv [B·T, 3d] as strided views; per query chunk, S = Q·Kᵀ and O = P·V are
+ * two GEMMs (sgemm.c).
  */
 int spa_attention_forward(const float *qkv, float *out, float *lse, int B, int T, int H, int dh) {
-  const int d = H * dh;
+  const long d = (long)H * dh, ld = 3 * d;
   const float scale = 1.0f / sqrtf((float)dh);
-  const size_t block = (size_t)T * dh;
-  float *buf = malloc(sizeof(float) * (3 * block + T + dh));
-  if (!buf) return -1;
-  struct head_views hv = {buf, NULL, buf + block, buf + 2 * block, NULL};
-  float *s = buf + 3 * block, *acc = s + T;
+  float *S = malloc(sizeof(float) * (size_t)ATTN_CHUNK * T);
+  if (!S) return -1;
   for (int b = 0; b < B; b++) {
     for (int h = 0; h < H; h++) {
-      gather_head(qkv, (int64_t)b * T, T, d, h, dh, scale, &hv);
-      float *l = lse + ((int64_t)b * H + h) * T;
-      for (int i = 0; i < T; i++) {
-        const int n = i + 1; /* keys 0..i are visible */
-        scores(hv.q + (int64_t)i * dh, hv.kT, T, dh, n, s);
-        const float m = max_f(s, n);
-        exp_shift(s, s, n, m, 1.0f);
-        const float z = sum_f(s, n);
-        l[i] = m + logf(z);
-        const float inv = 1.0f / z;
-        for (int c = 0; c < dh; c++) acc[c] = 0;
-        for (int j = 0; j < n; j++) axpy(acc, s[j] * inv, hv.v + (int64_t)j * dh, dh);
-        float *dst = out + ((int64_t)b * T + i) * d + (int64_t)h * dh;
-        for (int c = 0; c < dh; c++) dst[c] = acc[c];
+      const float *q = qkv + (long)b * T * ld + (long)h * dh, *k = q + d, *v = q + 2 * d;
+      float *l = lse + ((long)b * H + h) * T;
+      for (int c0 = 0; c0 < T; c0 += ATTN_CHUNK) {
+        const int c1 = c0 + ATTN_CHUNK < T ? c0 + ATTN_CHUNK : T, rows = c1 - c0;
+        /* S [rows, c1] = Q[c0:c1]·K[0:c1]ᵀ */
+        if (spa_sgemm_strided(rows, c1, dh, q + c0 * ld, ld, 1, k, 1, ld, S, c1, 0)) goto oom;
+        for (int r = 0; r < rows; r++) l[c0 + r] = softmax_row(S + (long)r * c1, c0 + r + 1, c1, scale, 0, 0);
+        /* O[c0:c1] = P·V[0:c1], written into this head's columns of out */
+        if (spa_sgemm_strided(rows, dh, c1, S, c1, 1, v, ld, 1, out + ((long)b * T + c0) * d + (long)h * dh, d, 0)) goto oom;
       }
     }
   }
-  free(buf);
+  free(S);
   return 0;
+oom:
+  free(S);
+  return -1;
 }
 
 /*
- * dqkv[B·T, 3d] from qkv, the forward's lse and dy = ∂L/∂out [B·T, d]. Per query row i, with
- * p_j recomputed as exp(s_j − lse_i):
- *   dP_j = dO_i·v_j,  D_i = Σ_j p_j·dP_j,  dS_j = p_j·(dP_j − D_i),
- *   dQ_i = Σ_j dS_j·k_j (× scale),  dK_j += dS_j·q̂_i,  dV_j += p_j·dO_i   (q̂ = scaled q).
+ * dqkv[B·T, 3d] from qkv, the forward's lse and dy = ∂L/∂out [B·T, d]. Per query chunk, with
+ * P recomputed as exp(scale·Q·Kᵀ − lse):
+ *   dP = dO·Vᵀ,  D_i = Σ_j P_ij·dP_ij,  dS = scale·P ⊙ (dP − D),
+ *   dQ = dS·K,  dK += dSᵀ·Q,  dV += Pᵀ·dO   (five GEMMs; dK and dV accumulate over chunks).
  */
 int spa_attention_backward(const float *qkv, const float *lse, const float *dy, float *dqkv, int B, int T, int H, int dh) {
-  const int d = H * dh;
+  const long d = (long)H * dh, ld = 3 * d;
   const float scale = 1.0f / sqrtf((float)dh);
-  const size_t block = (size_t)T * dh;
-  float *buf = malloc(sizeof(float) * (9 * block + 3 * (size_t)T));
-  if (!buf) return -1;
-  struct head_views hv = {buf, buf + block, buf + 2 * block, buf + 3 * block, buf + 4 * block};
-  float *dO = buf + 5 * block, *dQ = buf + 6 * block, *dK = buf + 7 * block, *dV = buf + 8 * block;
-  float *p = buf + 9 * block, *dp = p + T, *ds = dp + T;
+  float *P = malloc(sizeof(float) * 2 * (size_t)ATTN_CHUNK * T);
+  if (!P) return -1;
+  float *dP = P + (size_t)ATTN_CHUNK * T;
   for (int b = 0; b < B; b++) {
     for (int h = 0; h < H; h++) {
-      const int64_t row0 = (int64_t)b * T;
-      gather_head(qkv, row0, T, d, h, dh, scale, &hv);
-      for (int i = 0; i < T; i++) memcpy(dO + (int64_t)i * dh, dy + (row0 + i) * d + (int64_t)h * dh, sizeof(float) * dh);
-      memset(dK, 0, sizeof(float) * block);
-      memset(dV, 0, sizeof(float) * block);
-      const float *l = lse + ((int64_t)b * H + h) * T;
+      const float *q = qkv + (long)b * T * ld + (long)h * dh, *k = q + d, *v = q + 2 * d;
+      const float *g = dy + (long)b * T * d + (long)h * dh;
+      float *dq = dqkv + (long)b * T * ld + (long)h * dh, *dk = dq + d, *dv = dq + 2 * d;
+      const float *l = lse + ((long)b * H + h) * T;
       for (int i = 0; i < T; i++) {
-        const int n = i + 1;
-        const float *restrict qi = hv.q + (int64_t)i * dh;
-        const float *restrict gi = dO + (int64_t)i * dh;
-        scores(qi, hv.kT, T, dh, n, p);
-        const float li = l[i];
-        exp_shift(p, p, n, li, 1.0f);
-        scores(gi, hv.vT, T, dh, n, dp);
-        const float D = dot_f(p, dp, n);
-        for (int j = 0; j < n; j++) ds[j] = p[j] * (dp[j] - D);
-        float *restrict dqi = dQ + (int64_t)i * dh;
-        for (int c = 0; c < dh; c++) dqi[c] = 0;
-        for (int j = 0; j < n; j++) {
-          axpy(dqi, ds[j], hv.k + (int64_t)j * dh, dh);
-          axpy(dK + (int64_t)j * dh, ds[j], qi, dh);
-          axpy(dV + (int64_t)j * dh, p[j], gi, dh);
-        }
+        memset(dk + i * ld, 0, sizeof(float) * dh);
+        memset(dv + i * ld, 0, sizeof(float) * dh);
       }
-      for (int i = 0; i < T; i++) {
-        float *dst = dqkv + (row0 + i) * 3 * d + (int64_t)h * dh;
-        for (int c = 0; c < dh; c++) {
-          dst[c] = dQ[(int64_t)i * dh + c] * scale;
-          dst[d + c] = dK[(int64_t)i * dh + c];
-          dst[2 * d + c] = dV[(int64_t)i * dh + c];
+      for (int c0 = 0; c0 < T; c0 += ATTN_CHUNK) {
+        const int c1 = c0 + ATTN_CHUNK < T ? c0 + ATTN_CHUNK : T, rows = c1 - c0;
+        if (spa_sgemm_strided(rows, c1, dh, q + c0 * ld, ld, 1, k, 1, ld, P, c1, 0)) goto oom; /* S */
+        for (int r = 0; r < rows; r++) softmax_row(P + (long)r * c1, c0 + r + 1, c1, scale, l[c0 + r], 1);
+        if (spa_sgemm_strided(rows, c1, dh, g + c0 * d, d, 1, v, 1, ld, dP, c1, 0)) goto oom; /* dP = dO·Vᵀ */
+        for (int r = 0; r < rows; r++) {
+          float *restrict pr = P + (long)r * c1, *restrict dpr = dP + (long)r * c1;
+          const int visible = c0 + r + 1;
+          const float D = dot_f(pr, dpr, visible);
+          for (int j = 0; j < visible; j++) dpr[j] = scale * pr[j] * (dpr[j] - D); /* dP becomes dS */
+          for (int j = visible; j < c1; j++) dpr[j] = 0;
         }
+        if (spa_sgemm_strided(rows, dh, c1, dP, c1, 1, k, ld, 1, dq + c0 * ld, ld, 0)) goto oom;     /* dQ = dS·K */
+        if (spa_sgemm_strided(c1, dh, rows, dP, 1, c1, q + c0 * ld, ld, 1, dk, ld, 1)) goto oom;     /* dK += dSᵀ·Q */
+        if (spa_sgemm_strided(c1, dh, rows, P, 1, c1, g + c0 * d, d, 1, dv, ld, 1)) goto oom;        /* dV += Pᵀ·dO */
       }
     }
   }
-  free(buf);
+  free(P);
   return 0;
+oom:
+  free(P);
+  return -1;
 }
 
 /* y = (x − mean)·rstd·g + b per row of x [N, d]; mean and rstd [N] kept for the backward. */

@@ -124,33 +124,28 @@ static void pack_a(int mc, int kc, const float *a, long rs, long cs, float *out)
    worker_thread would get its own), never freed: MC·KC + KC·NC floats ≈ 2.2 MiB. */
 static __thread float *pa, *pb;
 
-/* C (m×n, row stride n) = op(A)·op(B); A is m×k (or k×m when transA), B is k×n (or n×k). */
-int spa_sgemm(int m, int n, int k, const float *a, int transA, const float *b, int transB, float *c) {
-  if (!pa) {
-    pa = aligned_alloc(64, sizeof(float) * MC * KC);
-    pb = aligned_alloc(64, sizeof(float) * KC * NC);
-    if (!pa || !pb) {
-      free(pa);
-      free(pb);
-      pa = pb = NULL;
-      return -1;
-    }
-  }
-  const long rsA = transA ? 1 : k, csA = transA ? m : 1;
-  const long rsB = transB ? 1 : n, csB = transB ? k : 1;
+/* Allocates this thread's packing buffers once; 0, or −1 when out of memory. */
+static int ensure_buffers(void) {
+  if (pa) return 0;
+  pa = aligned_alloc(64, sizeof(float) * MC * KC);
+  pb = aligned_alloc(64, sizeof(float) * KC * NC);
+  if (pa && pb) return 0;
+  free(pa);
+  free(pb);
+  pa = pb = NULL;
+  return -1;
+}
+
+/*
+ * C (m×n, row stride ldc) = (accumulate ? C : 0) + A·B with arbitrary element strides:
+ * A(i, p) = a[i·rsA + p·csA], B(p, j) = b[p·rsB + j·csB]. Transposed and strided views (a head's
+ * columns inside a packed qkv matrix) cost nothing extra: packing reads them either way.
+ */
+int spa_sgemm_strided(int m, int n, int k, const float *a, long rsA, long csA, const float *b, long rsB, long csB, float *c, long ldc, int accumulate) {
+  if (ensure_buffers()) return -1;
   if (k == 0) {
-    memset(c, 0, sizeof(float) * (size_t)m * n);
-    return 0;
-  }
-  if (m == 1 && !transB) {
-    /* A row vector (sumRows: ones[1, N]·x): stream B's rows once, c += a_k·B[k, :]. Packing B
-       for the general path would cost more than the product. */
-    memset(c, 0, sizeof(float) * (size_t)n);
-    for (int p = 0; p < k; p++) {
-      const float ap = a[p * csA];
-      const float *restrict br = b + (long)p * n;
-      for (int j = 0; j < n; j++) c[j] += ap * br[j];
-    }
+    if (!accumulate)
+      for (int i = 0; i < m; i++) memset(c + i * ldc, 0, sizeof(float) * (size_t)n);
     return 0;
   }
   for (int jc = 0; jc < n; jc += NC) {
@@ -165,11 +160,28 @@ int spa_sgemm(int m, int n, int k, const float *a, int transA, const float *b, i
           const int nr = nc - jr < NR ? nc - jr : NR;
           for (int ir = 0; ir < mc; ir += MR) {
             const int mr = mc - ir < MR ? mc - ir : MR;
-            micro_kernel(kc, pa + (long)ir * kc, pb + (long)jr * kc, c + (long)(ic + ir) * n + jc + jr, n, mr, nr, pc > 0);
+            micro_kernel(kc, pa + (long)ir * kc, pb + (long)jr * kc, c + (long)(ic + ir) * ldc + jc + jr, ldc, mr, nr, accumulate || pc > 0);
           }
         }
       }
     }
   }
   return 0;
+}
+
+/* C (m×n, row stride n) = op(A)·op(B); A is m×k (or k×m when transA), B is k×n (or n×k). */
+int spa_sgemm(int m, int n, int k, const float *a, int transA, const float *b, int transB, float *c) {
+  const long rsA = transA ? 1 : k, csA = transA ? m : 1;
+  if (m == 1 && !transB && k > 0) {
+    /* A row vector (sumRows: ones[1, N]·x): stream B's rows once, c += a_k·B[k, :]. Packing B
+       for the general path would cost more than the product. */
+    memset(c, 0, sizeof(float) * (size_t)n);
+    for (int p = 0; p < k; p++) {
+      const float ap = a[p * csA];
+      const float *restrict br = b + (long)p * n;
+      for (int j = 0; j < n; j++) c[j] += ap * br[j];
+    }
+    return 0;
+  }
+  return spa_sgemm_strided(m, n, k, a, rsA, csA, b, transB ? 1 : n, transB ? k : 1, c, n, 0);
 }

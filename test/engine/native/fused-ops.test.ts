@@ -72,6 +72,7 @@ describe.skipIf(skipWhy !== null)(`native fused ops on wasm${skipWhy ? ` (skippe
       [1, 1, 2, 16],
       [3, 64, 4, 32],
       [1, 19, 1, 5],
+      [2, 150, 2, 16], // several query chunks of the native kernel, the last one partial
     ] as const) {
       const qkv = tf.tensor2d(values(B * T * 3 * H * dh, B * 1000 + T, 2), [B * T, 3 * H * dh]);
       const shape = { batch: B, seqLen: T, nHeads: H };
