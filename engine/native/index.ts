@@ -1,22 +1,27 @@
 /**
- * Optional native kernels for the wasm backend: 'BatchMatMul' run by a C GEMM (sgemm.c) and
- * 'Transpose' by a tiled copy (transpose.c), from a Node-API addon built at install by
- * scripts/build-native.mjs, working directly on the wasm heap.
+ * Optional native kernels for the wasm backend, from a Node-API addon built at install by
+ * scripts/build-native.mjs, working directly on the wasm heap:
+ * - replacements of two stock kernels: 'BatchMatMul' by a C GEMM (sgemm.c) and 'Transpose' by
+ *   a tiled copy (transpose.c);
+ * - fused ops with no stock counterpart (fused.c, registered by fused-kernels.ts): causal
+ *   attention, LayerNorm, GELU and token log-probs, forward and backward, which the model's ops
+ *   use while these kernels are enabled (engine/model/ops/);
+ * - the KV-cache attention of generation (attentionDecode), on plain JS typed arrays.
  *
- * Why: matMul is ~2/3 of a training step on wasm, and tfjs-wasm's XNNPACK path reaches
- * 10–13 GFLOP/s on our shapes (0.2 for ones[1, N]·x, which re-packs x on every call), where a
- * register-blocked AVX-512 kernel on the same core reaches 40–90; transposes are the next
- * biggest kernel (engine/model/README.md).
+ * Why: on wasm, matMul was ~2/3 of a training step (tfjs-wasm's XNNPACK path reaches 10–13
+ * GFLOP/s on our shapes, a register-blocked AVX-512 kernel on the same core 40–90), and what
+ * remained was per-kernel overhead and JS copies around many small kernels (engine/model/README.md).
  *
- * Zero copy: tensors on the wasm backend are byte ranges of one WebAssembly.Memory, so the
- * kernel allocates its output with backend.makeOutput and hands the addon the heap's
- * ArrayBuffer and the three byte offsets. The buffer is read after makeOutput on every call:
- * a malloc that grows the heap replaces it (the old one is detached).
+ * Zero copy: tensors on the wasm backend are byte ranges of one WebAssembly.Memory, so a
+ * kernel allocates its outputs with backend.makeOutput and hands the addon the heap's
+ * ArrayBuffer and byte offsets. The buffer is read after makeOutput on every call: a malloc
+ * that grows the heap replaces it (the old one is detached).
  *
- * Anything the addon does not cover (non-float32 products, batch shapes that need real
+ * Anything the replaced kernels do not cover (non-float32 products, batch shapes that need real
  * broadcasting, permutations that are not a swap of two axis groups, empty tensors, a
- * SharedArrayBuffer heap) goes to the original wasm kernel, kept from tf.getKernel, so
- * behaviour never depends on the addon being present.
+ * SharedArrayBuffer heap) goes to the original wasm kernel, kept from tf.getKernel; with the
+ * addon absent or disabled the model's ops run their TF.js formulations, so behaviour never
+ * depends on the addon being present.
  */
 import { createRequire } from 'node:module';
 import path from 'node:path';
