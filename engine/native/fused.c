@@ -1,11 +1,13 @@
 /*
  * Fused forward/backward kernels of the transformer's non-matmul ops, for the wasm backend's
- * heap (see engine/native/fused.ts and engine/model/README.md, "Native kernels").
+ * heap (registered by engine/native/fused-kernels.ts; see engine/model/README.md, "Native kernels"),
+ * and the KV-cache attention of generation.
  *
  * On wasm each of these ops is a chain of small tfjs kernels (attention: 3 products, a softmax,
  * a mask add and JS copies per (sequence, head, query chunk); LayerNorm's backward: ~10
  * elementwise kernels), and the per-kernel overhead plus the JS copies cost more than the
- * arithmetic. Here each op is one pass over memory.
+ * arithmetic. Here each op is one kernel call: one pass over memory, or for attention a few
+ * GEMMs per query chunk (sgemm.c) reading Q, K and V in place.
  *
  * Every function computes exactly the function of its TF.js counterpart in engine/model/ops/
  * (same formulas, float32, a different summation order): causal attention with the
@@ -128,9 +130,9 @@ int spa_sgemm_strided(int m, int n, int k, const float *a, long rsA, long csA, c
 #define ATTN_CHUNK 64
 
 /*
- * Row r of a chunk (query i = c0 + r) against keys [0, c1): p_j = exp(scale·s_j − lse) for
- * j ≤ i and 0 above the diagonal. With lse < 0 given as "unknown" the row's own log-sum-exp is
- * computed, stored and used (forward); otherwise the saved one is used (backward).
+ * One score row s [keys] of query i (visible = i + 1 keys) → probabilities in place:
+ * p_j = exp(scale·s_j − lse) for j ≤ i, 0 above the diagonal. known = 0 (forward): lse is the
+ * row's own log-sum-exp, computed and returned; known = 1 (backward): the saved lse is used.
  */
 static float softmax_row(float *restrict s, int visible, int keys, float scale, float lse, int known) {
   for (int j = 0; j < visible; j++) s[j] *= scale;
