@@ -15,34 +15,10 @@ import { tokenLogProbsReference } from '../../../engine/model/ops/log-probs';
 import { disableNativeKernels, loadNativeAddon } from '../../../engine/native';
 import { fusedKernelsActive } from '../../../engine/native/fused-kernels';
 import { fusedCausalAttention, fusedGelu, fusedLayerNorm, fusedTokenLogProbs } from '../../../engine/native/fused-ops';
+import { relError, values } from './test-data';
 
 const { addon, reason } = loadNativeAddon();
 const skipWhy = !addon ? reason : process.env.SPA_NATIVE === '0' ? 'SPA_NATIVE=0' : null;
-
-/** Deterministic values in [−scale, scale) (LCG), so failures reproduce. */
-function values(n: number, seed: number, scale = 1): Float32Array {
-  const out = new Float32Array(n);
-  let s = seed >>> 0;
-  for (let i = 0; i < n; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    out[i] = (s / 2 ** 31 - 1) * scale;
-  }
-  return out;
-}
-
-/** max |x − ref| / max |ref|. */
-function relError(x: tf.Tensor, ref: tf.Tensor): number {
-  const a = x.dataSync();
-  const b = ref.dataSync();
-  expect(a.length).toBe(b.length);
-  let err = 0;
-  let scale = 1e-30;
-  for (let i = 0; i < b.length; i++) {
-    err = Math.max(err, Math.abs((a[i] as number) - (b[i] as number)));
-    scale = Math.max(scale, Math.abs(b[i] as number));
-  }
-  return err / scale;
-}
 
 /** Value and gradients (w.r.t. every input, under a fixed random cotangent) of f and ref agree to tol. */
 function expectSameFunction(f: (...xs: tf.Tensor[]) => tf.Tensor, ref: (...xs: tf.Tensor[]) => tf.Tensor, inputs: tf.Tensor[], tol: number): void {
@@ -55,7 +31,7 @@ function expectSameFunction(f: (...xs: tf.Tensor[]) => tf.Tensor, ref: (...xs: t
     });
   const got = probe(f);
   const want = probe(ref);
-  got.forEach((t, i) => expect(relError(t, want[i]!), i === 0 ? 'value' : `gradient ${i - 1}`).toBeLessThan(tol));
+  got.forEach((t, i) => expect(relError(t.dataSync(), want[i]!.dataSync()), i === 0 ? 'value' : `gradient ${i - 1}`).toBeLessThan(tol));
   tf.dispose([...got, ...want]);
 }
 

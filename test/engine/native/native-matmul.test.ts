@@ -9,20 +9,10 @@ import { initBackend } from '../../../engine/backend';
 import { lmGradients, type TokenBatch } from '../../../engine/model/train-step';
 import { TransformerLM } from '../../../engine/model/transformer';
 import { disableNativeKernels, enableNativeKernels, loadNativeAddon, nativeKernelsEnabled, transposePlan } from '../../../engine/native';
+import { relError, values } from './test-data';
 
 const { addon, reason } = loadNativeAddon();
 const skipWhy = !addon ? reason : process.env.SPA_NATIVE === '0' ? 'SPA_NATIVE=0' : null;
-
-/** Deterministic values in [−1, 1) (LCG), so failures reproduce. */
-function values(n: number, seed: number): Float32Array {
-  const out = new Float32Array(n);
-  let s = seed >>> 0;
-  for (let i = 0; i < n; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    out[i] = s / 2 ** 31 - 1;
-  }
-  return out;
-}
 
 /** float64 op(A)·op(B) for one batch entry; A is [m,k] (or [k,m] if ta), B is [k,n] (or [n,k] if tb). */
 function reference(a: Float32Array, b: Float32Array, m: number, n: number, k: number, ta: boolean, tb: boolean): Float64Array {
@@ -34,17 +24,6 @@ function reference(a: Float32Array, b: Float32Array, m: number, n: number, k: nu
       c[i * n + j] = s;
     }
   return c;
-}
-
-/** max |x − ref| / max |ref|: the error relative to the result's scale. */
-function relError(x: ArrayLike<number>, ref: ArrayLike<number>): number {
-  let err = 0;
-  let scale = 1e-30;
-  for (let i = 0; i < ref.length; i++) {
-    err = Math.max(err, Math.abs((x[i] as number) - (ref[i] as number)));
-    scale = Math.max(scale, Math.abs(ref[i] as number));
-  }
-  return err / scale;
 }
 
 function matMulData(a: tf.Tensor, b: tf.Tensor, ta = false, tb = false): Float32Array {
