@@ -37,6 +37,8 @@ async function run(job: Parameters<typeof ParentMessageSchema.parse>[0]): Promis
   const backend = await initBackend(msg.job.config.backend);
   send({ type: 'ready', backend: { name: backend.backend, reason: backend.reason } });
   io = new StageIo(msg.job, send, CACHED_STAGES.has(msg.job.stage));
+  // The status file keeps the name; the log keeps why (fallbacks, native kernels), per stage.
+  io.log(`backend: ${backend.backend} (${backend.reason})`);
   try {
     const summary = await runStage(io);
     io.close();

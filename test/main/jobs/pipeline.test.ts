@@ -2,7 +2,7 @@
  * The whole pipeline through the supervisor, as `spa run` and the studio use it: child-process
  * workers, run folders, the stage cache shared between methods, and resume after kill -9.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -34,6 +34,9 @@ describe('pipeline through the supervisor', () => {
     const entry = sup.catalog.get(spa);
     expect(entry?.status, entry?.message ?? '').toBe('completed');
     expect(entry?.backend).toBeTruthy();
+    // Every stage's log says which backend ran it and why (fallbacks, native kernels).
+    const log = readFileSync(join(runDir(spa), 'log.txt'), 'utf8');
+    for (const stage of ['data', 'sft', 'explore', 'estimator', 'rl', 'eval']) expect(log).toMatch(new RegExp(`\\[${stage}\\] backend: ${entry?.backend} \\(.+\\)`));
     expect(typeof entry?.summary['eval/success_rate_seen']).toBe('number');
     const { records } = await readMetrics(runDir(spa));
     expect([...new Set(records.map((r) => r.stage))]).toEqual(['data', 'sft', 'explore', 'estimator', 'rl', 'eval']);
