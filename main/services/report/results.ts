@@ -17,6 +17,13 @@ export interface RunResult {
   entry: CatalogEntry;
   metrics: MetricRecord[];
   stages: CompletedStage[];
+  /** What the run log says of the backend ("wasm (… + native sgemm (avx512))"); null for runs that predate that line. */
+  backendDetail: string | null;
+}
+
+/** The first stage's "backend: …" line of a run log (engine/worker/stage-worker.ts writes one per stage). */
+export function backendDetailOf(log: string): string | null {
+  return /^\S+ \[[a-z]+\] backend: (.+)$/m.exec(log)?.[1] ?? null;
 }
 
 export async function loadRunResults(dataDir: string, entries: readonly CatalogEntry[]): Promise<RunResult[]> {
@@ -24,7 +31,8 @@ export async function loadRunResults(dataDir: string, entries: readonly CatalogE
   for (const entry of entries) {
     const dir = runPaths(workspacePaths(dataDir).runsDir, entry.id).dir;
     await readRunMeta(dir); // a run we cannot read is an error, not a silent gap in the table
-    out.push({ entry, metrics: (await readMetrics(dir)).records, stages: await readCompletedStages(dir) });
+    const log = await fsp.readFile(runPaths(workspacePaths(dataDir).runsDir, entry.id).log, 'utf8').catch(() => '');
+    out.push({ entry, metrics: (await readMetrics(dir)).records, stages: await readCompletedStages(dir), backendDetail: backendDetailOf(log) });
   }
   return out;
 }
@@ -189,6 +197,16 @@ export async function writeResultsReport(results: readonly RunResult[], ctx: Rep
   lines.push('## Wall time per stage', '', '| stage | runs that computed it | median s | total min |', '|---|---|---|---|');
   for (const [stage, secs] of byStage) {
     lines.push(`| ${stage} | ${secs.length} | ${median(secs).toFixed(1)} | ${(secs.reduce((a, b) => a + b, 0) / 60).toFixed(1)} |`);
+  }
+  // Per environment: the grids may have run at different times, on different engine builds.
+  lines.push('', '## Compute per environment', '', '| env | runs | stage time min | wall span (first run created → last run updated) | backend (from the run logs) |', '|---|---|---|---|---|');
+  for (const env of envs) {
+    const rs = results.filter((r) => r.entry.env === env);
+    const minutes = rs.reduce((a, r) => a + r.stages.filter((st) => !st.reused).reduce((b, st) => b + st.seconds, 0), 0) / 60;
+    const start = Math.min(...rs.map((r) => Date.parse(r.entry.createdAt)));
+    const end = Math.max(...rs.map((r) => Date.parse(r.entry.updatedAt)));
+    const details = [...new Set(rs.map((r) => r.backendDetail ?? `${r.entry.backend ?? 'unknown'} (the log predates backend lines)`))];
+    lines.push(`| ${env} | ${rs.length} | ${minutes.toFixed(1)} | ${((end - start) / 60000).toFixed(1)} min (${new Date(start).toISOString().slice(0, 16)}Z → ${new Date(end).toISOString().slice(0, 16)}Z) | ${details.join('; ')} |`);
   }
   lines.push('', '## Runs', '', '| run | env | method | seed | status |', '|---|---|---|---|---|');
   for (const r of results) lines.push(`| \`${r.entry.id}\` | ${r.entry.env} | ${r.entry.method} | ${r.entry.seed} | ${r.entry.status} |`);
