@@ -97,129 +97,121 @@ void spa_log_probs_backward(const float *logits, const int32_t *targets, const f
 int spa_attention_decode(const float *qkv, float *out, float *kc, float *vc, const int32_t *slots, const int32_t *pos, int n, int H, int dh, int ctx);
 
 /*
- * The calling convention of every fused op: (heap, byte offsets..., sizes...), all integers
- * non-negative. Reads argv[0] as the heap and the next `count` arguments as integers, and
- * checks that exactly `extra` more follow (read by the caller); returns 0, or throws and
- * returns -1.
+ * The calling convention of every fused op: (heap, byte offsets..., sizes...), integers
+ * non-negative. heap_args reads argv[0] as the heap and the next `count` arguments as integers
+ * into c->v, and checks that exactly `extra` more follow (left in c->argv for the caller);
+ * returns 0, or throws and returns -1.
  */
-static int heap_args(napi_env env, napi_callback_info info, const char *name, size_t count, size_t extra, uint8_t **base, size_t *length, int64_t *v) {
+struct heap_call {
+  uint8_t *base;
+  size_t length;
+  int64_t v[14];
   napi_value argv[16];
+};
+
+static int heap_args(napi_env env, napi_callback_info info, const char *name, size_t count, size_t extra, struct heap_call *c) {
   size_t argc = 16;
-  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc != 1 + count + extra) {
+  if (napi_get_cb_info(env, info, &argc, c->argv, NULL, NULL) != napi_ok || argc != 1 + count + extra || count > 14) {
     fail(env, name);
     return -1;
   }
   void *data;
-  if (napi_get_arraybuffer_info(env, argv[0], &data, length) != napi_ok) {
+  if (napi_get_arraybuffer_info(env, c->argv[0], &data, &c->length) != napi_ok) {
     fail(env, "fused op: argument 0 must be an ArrayBuffer");
     return -1;
   }
   for (size_t i = 0; i < count; i++) {
-    if (napi_get_value_int64(env, argv[i + 1], &v[i]) != napi_ok || v[i] < 0) {
+    if (napi_get_value_int64(env, c->argv[i + 1], &c->v[i]) != napi_ok || c->v[i] < 0) {
       fail(env, "fused op: offsets and sizes must be non-negative numbers");
       return -1;
     }
   }
-  *base = data;
+  c->base = data;
   return 0;
 }
 
-/* Whether count elements of 4 bytes at byte offset off lie inside the heap (and are aligned). */
-static int in_heap(size_t length, int64_t off, u128 count) {
-  return (off & 3) == 0 && off + 4 * count <= (u128)length;
+/*
+ * Whether operand i (byte offset c->v[i], i < n) is 4-byte aligned and its counts[i] elements of
+ * 4 bytes lie inside the heap: a wrong offset throws instead of writing over the heap.
+ */
+static int operands_in_heap(const struct heap_call *c, const u128 *counts, int n) {
+  for (int i = 0; i < n; i++)
+    if ((c->v[i] & 3) || c->v[i] + 4 * counts[i] > (u128)c->length) return 0;
+  return 1;
 }
 
 #define SIZE_OK(x) ((x) > 0 && (x) <= INT32_MAX)
+#define OUT_OF_BOUNDS(name) fail(env, name ": operand out of the buffer's bounds")
+/* Operand i of the call as a pointer into the heap. */
+#define AT(c, i) ((void *)((c).base + (c).v[i]))
 
 /* attentionForward(heap, qkvOff, outOff, lseOff, B, T, H, dh) */
 static napi_value attention_forward(napi_env env, napi_callback_info info) {
-  uint8_t *base;
-  size_t len;
-  int64_t v[7];
-  if (heap_args(env, info, "attentionForward: expected 8 arguments", 7, 0, &base, &len, v)) return NULL;
-  const int64_t B = v[3], T = v[4], H = v[5], dh = v[6];
+  struct heap_call c;
+  if (heap_args(env, info, "attentionForward: expected 8 arguments", 7, 0, &c)) return NULL;
+  const int64_t B = c.v[3], T = c.v[4], H = c.v[5], dh = c.v[6];
   if (!SIZE_OK(B) || !SIZE_OK(T) || !SIZE_OK(H) || !SIZE_OK(dh)) return fail(env, "attentionForward: sizes must be in [1, 2^31)");
   const u128 rows = (u128)B * T, d = (u128)H * dh;
-  if (!in_heap(len, v[0], rows * 3 * d) || !in_heap(len, v[1], rows * d) || !in_heap(len, v[2], rows * H))
-    return fail(env, "attentionForward: operand out of the buffer's bounds");
-  if (spa_attention_forward((const float *)(base + v[0]), (float *)(base + v[1]), (float *)(base + v[2]), (int)B, (int)T, (int)H, (int)dh))
-    return fail(env, "attentionForward: out of memory");
+  if (!operands_in_heap(&c, (u128[]){rows * 3 * d, rows * d, rows * H}, 3)) return OUT_OF_BOUNDS("attentionForward");
+  if (spa_attention_forward(AT(c, 0), AT(c, 1), AT(c, 2), (int)B, (int)T, (int)H, (int)dh)) return fail(env, "attentionForward: out of memory");
   return NULL;
 }
 
 /* attentionBackward(heap, qkvOff, lseOff, dyOff, dqkvOff, B, T, H, dh) */
 static napi_value attention_backward(napi_env env, napi_callback_info info) {
-  uint8_t *base;
-  size_t len;
-  int64_t v[8];
-  if (heap_args(env, info, "attentionBackward: expected 9 arguments", 8, 0, &base, &len, v)) return NULL;
-  const int64_t B = v[4], T = v[5], H = v[6], dh = v[7];
+  struct heap_call c;
+  if (heap_args(env, info, "attentionBackward: expected 9 arguments", 8, 0, &c)) return NULL;
+  const int64_t B = c.v[4], T = c.v[5], H = c.v[6], dh = c.v[7];
   if (!SIZE_OK(B) || !SIZE_OK(T) || !SIZE_OK(H) || !SIZE_OK(dh)) return fail(env, "attentionBackward: sizes must be in [1, 2^31)");
   const u128 rows = (u128)B * T, d = (u128)H * dh;
-  if (!in_heap(len, v[0], rows * 3 * d) || !in_heap(len, v[1], rows * H) || !in_heap(len, v[2], rows * d) || !in_heap(len, v[3], rows * 3 * d))
-    return fail(env, "attentionBackward: operand out of the buffer's bounds");
-  if (spa_attention_backward((const float *)(base + v[0]), (const float *)(base + v[1]), (const float *)(base + v[2]), (float *)(base + v[3]), (int)B, (int)T, (int)H, (int)dh))
-    return fail(env, "attentionBackward: out of memory");
+  if (!operands_in_heap(&c, (u128[]){rows * 3 * d, rows * H, rows * d, rows * 3 * d}, 4)) return OUT_OF_BOUNDS("attentionBackward");
+  if (spa_attention_backward(AT(c, 0), AT(c, 1), AT(c, 2), AT(c, 3), (int)B, (int)T, (int)H, (int)dh)) return fail(env, "attentionBackward: out of memory");
   return NULL;
 }
 
 /* layerNormForward(heap, xOff, gOff, bOff, yOff, meanOff, rstdOff, N, d, eps) */
 static napi_value layer_norm_forward(napi_env env, napi_callback_info info) {
-  uint8_t *base;
-  size_t len;
-  int64_t v[8];
-  if (heap_args(env, info, "layerNormForward: expected 10 arguments", 8, 1, &base, &len, v)) return NULL;
-  size_t argc = 10;
-  napi_value argv[10];
+  struct heap_call c;
+  if (heap_args(env, info, "layerNormForward: expected 10 arguments", 8, 1, &c)) return NULL;
   double eps;
-  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc != 10 || napi_get_value_double(env, argv[9], &eps) != napi_ok || !(eps > 0))
-    return fail(env, "layerNormForward: argument 9 (eps) must be a positive number");
-  const int64_t N = v[6], d = v[7];
+  if (napi_get_value_double(env, c.argv[9], &eps) != napi_ok || !(eps > 0)) return fail(env, "layerNormForward: argument 9 (eps) must be a positive number");
+  const int64_t N = c.v[6], d = c.v[7];
   if (!SIZE_OK(d)) return fail(env, "layerNormForward: d must be in [1, 2^31)");
   const u128 nd = (u128)N * d;
-  if (!in_heap(len, v[0], nd) || !in_heap(len, v[1], d) || !in_heap(len, v[2], d) || !in_heap(len, v[3], nd) || !in_heap(len, v[4], N) || !in_heap(len, v[5], N))
-    return fail(env, "layerNormForward: operand out of the buffer's bounds");
-  spa_layer_norm_forward((const float *)(base + v[0]), (const float *)(base + v[1]), (const float *)(base + v[2]), (float *)(base + v[3]), (float *)(base + v[4]), (float *)(base + v[5]), N, (int)d, (float)eps);
+  if (!operands_in_heap(&c, (u128[]){nd, d, d, nd, N, N}, 6)) return OUT_OF_BOUNDS("layerNormForward");
+  spa_layer_norm_forward(AT(c, 0), AT(c, 1), AT(c, 2), AT(c, 3), AT(c, 4), AT(c, 5), N, (int)d, (float)eps);
   return NULL;
 }
 
 /* layerNormBackward(heap, xOff, gOff, meanOff, rstdOff, dyOff, dxOff, dgOff, dbOff, N, d) */
 static napi_value layer_norm_backward(napi_env env, napi_callback_info info) {
-  uint8_t *base;
-  size_t len;
-  int64_t v[10];
-  if (heap_args(env, info, "layerNormBackward: expected 11 arguments", 10, 0, &base, &len, v)) return NULL;
-  const int64_t N = v[8], d = v[9];
+  struct heap_call c;
+  if (heap_args(env, info, "layerNormBackward: expected 11 arguments", 10, 0, &c)) return NULL;
+  const int64_t N = c.v[8], d = c.v[9];
   if (!SIZE_OK(d)) return fail(env, "layerNormBackward: d must be in [1, 2^31)");
   const u128 nd = (u128)N * d;
-  if (!in_heap(len, v[0], nd) || !in_heap(len, v[1], d) || !in_heap(len, v[2], N) || !in_heap(len, v[3], N) || !in_heap(len, v[4], nd) ||
-      !in_heap(len, v[5], nd) || !in_heap(len, v[6], d) || !in_heap(len, v[7], d))
-    return fail(env, "layerNormBackward: operand out of the buffer's bounds");
-  if (spa_layer_norm_backward((const float *)(base + v[0]), (const float *)(base + v[1]), (const float *)(base + v[2]), (const float *)(base + v[3]), (const float *)(base + v[4]),
-                              (float *)(base + v[5]), (float *)(base + v[6]), (float *)(base + v[7]), N, (int)d))
-    return fail(env, "layerNormBackward: out of memory");
+  if (!operands_in_heap(&c, (u128[]){nd, d, N, N, nd, nd, d, d}, 8)) return OUT_OF_BOUNDS("layerNormBackward");
+  if (spa_layer_norm_backward(AT(c, 0), AT(c, 1), AT(c, 2), AT(c, 3), AT(c, 4), AT(c, 5), AT(c, 6), AT(c, 7), N, (int)d)) return fail(env, "layerNormBackward: out of memory");
   return NULL;
 }
 
 /* geluForward(heap, xOff, yOff, n) */
 static napi_value gelu_forward(napi_env env, napi_callback_info info) {
-  uint8_t *base;
-  size_t len;
-  int64_t v[3];
-  if (heap_args(env, info, "geluForward: expected 4 arguments", 3, 0, &base, &len, v)) return NULL;
-  if (!in_heap(len, v[0], v[2]) || !in_heap(len, v[1], v[2])) return fail(env, "geluForward: operand out of the buffer's bounds");
-  spa_gelu_forward((const float *)(base + v[0]), (float *)(base + v[1]), v[2]);
+  struct heap_call c;
+  if (heap_args(env, info, "geluForward: expected 4 arguments", 3, 0, &c)) return NULL;
+  const u128 n = c.v[2];
+  if (!operands_in_heap(&c, (u128[]){n, n}, 2)) return OUT_OF_BOUNDS("geluForward");
+  spa_gelu_forward(AT(c, 0), AT(c, 1), c.v[2]);
   return NULL;
 }
 
 /* geluBackward(heap, xOff, dyOff, dxOff, n) */
 static napi_value gelu_backward(napi_env env, napi_callback_info info) {
-  uint8_t *base;
-  size_t len;
-  int64_t v[4];
-  if (heap_args(env, info, "geluBackward: expected 5 arguments", 4, 0, &base, &len, v)) return NULL;
-  if (!in_heap(len, v[0], v[3]) || !in_heap(len, v[1], v[3]) || !in_heap(len, v[2], v[3])) return fail(env, "geluBackward: operand out of the buffer's bounds");
-  spa_gelu_backward((const float *)(base + v[0]), (const float *)(base + v[1]), (float *)(base + v[2]), v[3]);
+  struct heap_call c;
+  if (heap_args(env, info, "geluBackward: expected 5 arguments", 4, 0, &c)) return NULL;
+  const u128 n = c.v[3];
+  if (!operands_in_heap(&c, (u128[]){n, n, n}, 3)) return OUT_OF_BOUNDS("geluBackward");
+  spa_gelu_backward(AT(c, 0), AT(c, 1), AT(c, 2), c.v[3]);
   return NULL;
 }
 
@@ -232,34 +224,26 @@ static int targets_ok(const int32_t *t, int64_t N, int64_t V) {
 
 /* logProbsForward(heap, logitsOff, targetsOff, lpOff, lseOff, N, V) */
 static napi_value log_probs_forward(napi_env env, napi_callback_info info) {
-  uint8_t *base;
-  size_t len;
-  int64_t v[6];
-  if (heap_args(env, info, "logProbsForward: expected 7 arguments", 6, 0, &base, &len, v)) return NULL;
-  const int64_t N = v[4], V = v[5];
+  struct heap_call c;
+  if (heap_args(env, info, "logProbsForward: expected 7 arguments", 6, 0, &c)) return NULL;
+  const int64_t N = c.v[4], V = c.v[5];
   if (!SIZE_OK(V)) return fail(env, "logProbsForward: V must be in [1, 2^31)");
-  if (!in_heap(len, v[0], (u128)N * V) || !in_heap(len, v[1], N) || !in_heap(len, v[2], N) || !in_heap(len, v[3], N))
-    return fail(env, "logProbsForward: operand out of the buffer's bounds");
-  const int32_t *targets = (const int32_t *)(base + v[1]);
-  if (!targets_ok(targets, N, V)) return fail(env, "logProbsForward: a target id is outside [0, V)");
-  if (spa_log_probs_forward((const float *)(base + v[0]), targets, (float *)(base + v[2]), (float *)(base + v[3]), N, (int)V)) return fail(env, "logProbsForward: out of memory");
+  if (!operands_in_heap(&c, (u128[]){(u128)N * V, N, N, N}, 4)) return OUT_OF_BOUNDS("logProbsForward");
+  if (!targets_ok(AT(c, 1), N, V)) return fail(env, "logProbsForward: a target id is outside [0, V)");
+  if (spa_log_probs_forward(AT(c, 0), AT(c, 1), AT(c, 2), AT(c, 3), N, (int)V)) return fail(env, "logProbsForward: out of memory");
   return NULL;
 }
 
 /* logProbsBackward(heap, logitsOff, targetsOff, lseOff, dyOff, dlOff, N, V) */
 static napi_value log_probs_backward(napi_env env, napi_callback_info info) {
-  uint8_t *base;
-  size_t len;
-  int64_t v[7];
-  if (heap_args(env, info, "logProbsBackward: expected 8 arguments", 7, 0, &base, &len, v)) return NULL;
-  const int64_t N = v[5], V = v[6];
+  struct heap_call c;
+  if (heap_args(env, info, "logProbsBackward: expected 8 arguments", 7, 0, &c)) return NULL;
+  const int64_t N = c.v[5], V = c.v[6];
   if (!SIZE_OK(V)) return fail(env, "logProbsBackward: V must be in [1, 2^31)");
   const u128 nv = (u128)N * V;
-  if (!in_heap(len, v[0], nv) || !in_heap(len, v[1], N) || !in_heap(len, v[2], N) || !in_heap(len, v[3], N) || !in_heap(len, v[4], nv))
-    return fail(env, "logProbsBackward: operand out of the buffer's bounds");
-  const int32_t *targets = (const int32_t *)(base + v[1]);
-  if (!targets_ok(targets, N, V)) return fail(env, "logProbsBackward: a target id is outside [0, V)");
-  spa_log_probs_backward((const float *)(base + v[0]), targets, (const float *)(base + v[2]), (const float *)(base + v[3]), (float *)(base + v[4]), N, (int)V);
+  if (!operands_in_heap(&c, (u128[]){nv, N, N, N, nv}, 5)) return OUT_OF_BOUNDS("logProbsBackward");
+  if (!targets_ok(AT(c, 1), N, V)) return fail(env, "logProbsBackward: a target id is outside [0, V)");
+  spa_log_probs_backward(AT(c, 0), AT(c, 1), AT(c, 2), AT(c, 3), AT(c, 4), N, (int)V);
   return NULL;
 }
 
