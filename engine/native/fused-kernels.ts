@@ -10,13 +10,8 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { NativeAddon } from './index';
+import { heapOf, offsetOf, type WasmBackendLike } from './wasm-heap';
 
-/** The slice of tfjs-backend-wasm's BackendWasm a kernel uses (its .d.ts lacks HEAPU8). */
-export interface WasmBackendLike {
-  makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
-  dataIdMap: { get(id: tf.DataId): { memoryOffset: number } | undefined };
-  wasm: { HEAPU8: Uint8Array };
-}
 
 export const FUSED = {
   attention: 'SpaAttention',
@@ -44,11 +39,11 @@ function kernel(
     const backend = args.backend as unknown as WasmBackendLike;
     const inputs = args.inputs as Record<string, tf.TensorInfo>;
     const attrs = (args.attrs ?? {}) as Record<string, unknown>;
+    // Checked before allocating (a heap stays shared or not as it grows), so a refusal leaks nothing.
+    if (!heapOf(backend)) throw new Error('native fused ops: the wasm heap is a SharedArrayBuffer (threaded wasm is not supported)');
     const outs = outputs(inputs, attrs).map(([shape, dtype]) => backend.makeOutput(shape, dtype));
-    const heap = backend.wasm.HEAPU8.buffer;
-    if (!(heap instanceof ArrayBuffer)) throw new Error('native fused ops: the wasm heap is a SharedArrayBuffer (threaded wasm is not supported)');
-    const offset = (t: tf.TensorInfo): number => backend.dataIdMap.get(t.dataId)!.memoryOffset;
-    run(heap, order.map((name) => offset(inputs[name]!)), outs.map(offset), attrs, inputs);
+    const offset = (t: tf.TensorInfo): number => offsetOf(backend, t);
+    run(heapOf(backend)!, order.map((name) => offset(inputs[name]!)), outs.map(offset), attrs, inputs);
     return outs.length === 1 ? outs[0]! : outs;
   };
 }

@@ -27,7 +27,8 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
-import { registerFusedKernels, unregisterFusedKernels, type WasmBackendLike } from './fused-kernels';
+import { registerFusedKernels, unregisterFusedKernels } from './fused-kernels';
+import { heapOf, offsetOf, type WasmBackendLike } from './wasm-heap';
 
 export interface NativeAddon {
   /** C = op(A)·op(B) per batch entry; offsets in bytes, strides in elements (0 = broadcast). See addon.c. */
@@ -95,19 +96,6 @@ export function loadNativeAddon(): { addon: NativeAddon | null; reason: string }
 /** The stock wasm kernels while ours are registered. */
 const originals = new Map<string, tf.KernelConfig>();
 
-/** Heap byte offset of a tensor's data. */
-function offsetOf(backend: WasmBackendLike, t: tf.TensorInfo): number {
-  return backend.dataIdMap.get(t.dataId)!.memoryOffset;
-}
-
-/**
- * The heap, read after the output's makeOutput (its malloc may have grown and so replaced the
- * buffer); null (use the stock kernel) for a SharedArrayBuffer, which the addon does not take.
- */
-function heapOf(backend: WasmBackendLike): ArrayBuffer | null {
-  const heap = backend.wasm.HEAPU8.buffer;
-  return heap instanceof ArrayBuffer ? heap : null;
-}
 
 function matMulKernel(addon: NativeAddon, fallback: tf.KernelFunc): tf.KernelFunc {
   return (args) => {
