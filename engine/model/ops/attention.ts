@@ -67,7 +67,7 @@ export function causalAttention(qkv: tf.Tensor2D, shape: AttentionShape, chunk =
   if (n !== B * T || threeD % 3 !== 0) throw new RangeError(`causalAttention: qkv shape [${qkv.shape}] does not match B=${B}, T=${T}`);
   const d = threeD / 3;
   if (d % H !== 0) throw new RangeError(`causalAttention: d=${d} not divisible by ${H} heads`);
-  // The native fused kernel (engine/native/fused.c) when it is loaded: one pass, no JS copies.
+  // The native fused kernel (engine/native/fused.c) when it is loaded: one kernel call each way, no JS copies.
   if (fusedKernelsActive() && n > 0) return fusedCausalAttention(qkv, B, T, H);
   const dh = d / H;
   const scale = 1 / Math.sqrt(dh);

@@ -12,6 +12,9 @@
  * packed, the wider is transposed: xᵀ·dy when din ≥ dout, (dyᵀ·x)ᵀ otherwise. Bias
  * gradients are ones[1, N]·dy or a row sum of dyᵀ: a column sum over N (tf.sum axis 0) is
  * ~40× slower on wasm.
+ *
+ * With the native kernels loaded (engine/native/), matMul's transposes are free, and the
+ * gradients are the plain transposeA/B products instead.
  */
 import * as tf from '@tensorflow/tfjs';
 import { fusedKernelsActive } from '../../native/fused-kernels';
