@@ -163,7 +163,6 @@ function convert(format: ImportFormat, value: unknown, index: number, env: EnvNa
   return { trajectory: { ...trajectory, stage: 'import' }, annotations: [] };
 }
 
-
 /** What an import found, without the trajectories (they went to the sink one by one). */
 export interface ImportSummary {
   format: ImportFormat;
@@ -298,7 +297,6 @@ class ImportReader {
     };
   }
 }
-
 
 /**
  * Imports a file that arrives in chunks of text (a request body as it is received, a text cut

@@ -227,7 +227,6 @@ export function pidAlive(pid: number): boolean {
  * Read, merge, write atomically. A damaged status.json is replaced rather than blocking the
  * update (its content is unknowable; the new status is what matters).
  */
-
 export async function writeRunStatus(runDir: string, patch: StatusPatch, now = new Date()): Promise<RunStatusFile> {
   const current = await readRunStatus(runDir).catch(
     (): RunStatusFile => ({
