@@ -43,7 +43,13 @@ function kernel(
     if (!heapOf(backend)) throw new Error('native fused ops: the wasm heap is a SharedArrayBuffer (threaded wasm is not supported)');
     const outs = outputs(inputs, attrs).map(([shape, dtype]) => backend.makeOutput(shape, dtype));
     const offset = (t: tf.TensorInfo): number => offsetOf(backend, t);
-    run(heapOf(backend)!, order.map((name) => offset(inputs[name]!)), outs.map(offset), attrs, inputs);
+    try {
+      run(heapOf(backend)!, order.map((name) => offset(inputs[name]!)), outs.map(offset), attrs, inputs);
+    } catch (e) {
+      // The addon refused (a target id out of range, out of memory): free what was allocated for it.
+      for (const out of outs) (args.backend as tf.KernelBackend).disposeData(out.dataId);
+      throw e;
+    }
     return outs.length === 1 ? outs[0]! : outs;
   };
 }

@@ -101,6 +101,9 @@ describe.skipIf(skipWhy !== null)(`native fused ops on wasm${skipWhy ? ` (skippe
     const before = tf.memory().numTensors;
     expect(() => fusedTokenLogProbs(logits, targets)).toThrow(/target id is outside \[0, V\)/);
     expect(tf.memory().numTensors).toBeLessThanOrEqual(before + 2); // the two outputs allocated before the check, at most
+    const ids = (tf.engine().backend as unknown as { numDataIds(): number }).numDataIds();
+    expect(() => fusedTokenLogProbs(logits, targets)).toThrow(/target id/);
+    expect((tf.engine().backend as unknown as { numDataIds(): number }).numDataIds()).toBe(ids); // the refused kernel's outputs are freed
     tf.dispose([logits, targets]);
   });
 
