@@ -4,9 +4,12 @@
  * A step's view is the header (`full`: instruction, "OK", ICL example, task message — the
  * SPA-RL layout; `compact`: the task message only) plus the most recent earlier turns that
  * fit in `context − reserve − 2` (reserve = the generation budget of a turn, 2 = the turn's
- * <assistant> role token and closing <eot>). Training and acting use this one rule, so a policy is trained on
- * exactly the text it will condition on. Consecutive steps whose views start at the same
- * turn share one training sequence, so an episode that fits the context is one sequence.
+ * <assistant> role token and closing <eot>). The previous turn is always in the view: its
+ * observation is the state the agent acts on. When it does not fit whole (a long WebShop
+ * results page), the view keeps its most recent tokens, at least half the budget, cutting the
+ * header from the left only if both cannot fit. Training and acting use this one rule, so a
+ * policy is trained on exactly the text it will condition on. Consecutive steps with the same
+ * view start share one training sequence, so an episode that fits the context is one sequence.
  */
 import type { Trajectory } from '../../common/trajectory';
 import type { ChatMessage } from '../../envs/core/prompts';
@@ -66,16 +69,33 @@ function encodePieces(tok: Tokenizer, ep: EpisodeText): EncodedPieces {
 
 const turnLength = (p: EncodedPieces, i: number) => (p.agent[i] as number[]).length + (p.observation[i]?.length ?? 0);
 
-/** First earlier turn of step t's view: the most recent turns that fit in `budget` tokens after the header. */
-function viewStart(p: EncodedPieces, headerLength: number, t: number, budget: number): number {
+/**
+ * Where step t's view starts: the earliest earlier turn from which every turn fits in `budget`
+ * tokens after the header, and how many tokens of that turn (agent text, then observation) are
+ * left out from its front. The previous turn is always kept: when it alone is too long, the view
+ * starts `skip` tokens into it, keeping its observation's end and at least half the budget.
+ */
+interface ViewStart {
+  turn: number;
+  skip: number;
+}
+
+function viewStart(p: EncodedPieces, headerLength: number, t: number, budget: number): ViewStart {
   let used = headerLength;
   let a = t;
   while (a > 0 && used + turnLength(p, a - 1) <= budget) {
     used += turnLength(p, a - 1);
     a--;
   }
-  return a;
+  if (a < t || t === 0) return { turn: a, skip: 0 };
+  const room = Math.max(budget - headerLength, Math.floor(budget / 2));
+  return { turn: t - 1, skip: Math.max(0, turnLength(p, t - 1) - room) };
 }
+
+const sameStart = (x: ViewStart, y: ViewStart) => x.turn === y.turn && x.skip === y.skip;
+
+/** Turn i's tokens (agent turn, then its observation), without the first `skip`. */
+const turnTokens = (p: EncodedPieces, i: number, skip = 0) => [...(p.agent[i] as number[]), ...((p.observation[i] as number[] | null) ?? [])].slice(skip);
 
 const headerLength = (p: EncodedPieces) => 1 + p.header.reduce((n, m) => n + m.length, 0); // + <bos>
 
@@ -87,9 +107,9 @@ const headerLength = (p: EncodedPieces) => 1 + p.header.reduce((n, m) => n + m.l
 export function promptForStep(tok: Tokenizer, ep: EpisodeText, t: number, opts: { context: number; reserve: number }): number[] {
   const p = encodePieces(tok, ep);
   const budget = opts.context - opts.reserve - 2; // − the turn's <assistant> role token and closing <eot>
-  const a = viewStart(p, headerLength(p), t, budget);
+  const start = viewStart(p, headerLength(p), t, budget);
   const out = [tok.special.bos, ...p.header.flat()];
-  for (let i = a; i < t; i++) out.push(...(p.agent[i] as number[]), ...(p.observation[i] as number[]));
+  for (let i = start.turn; i < t; i++) out.push(...turnTokens(p, i, i === start.turn ? start.skip : 0));
   out.push(tok.special.assistant);
   return leftTruncate(tok, out, budget + 1).tokens;
 }
@@ -114,6 +134,7 @@ function leftTruncate(tok: Tokenizer, tokens: number[], limit: number): { tokens
  * Sequences that score every agent step exactly once (and the "OK" turn once, in the full layout).
  * `reserve` must be the generation budget the policy acts with, so that each step's view here is
  * the prompt `promptForStep` builds when acting; a turn longer than it keeps its view and may cut the header.
+ * A step whose view starts inside the previous turn (`skip` > 0) gets a sequence of its own.
  */
 export function trainingSequences(tok: Tokenizer, ep: EpisodeText, opts: { context: number; reserve: number; includeAckStep?: boolean }): TrainingSequence[] {
   const p = encodePieces(tok, ep);
@@ -128,9 +149,10 @@ export function trainingSequences(tok: Tokenizer, ep: EpisodeText, opts: { conte
     // Later steps join while their view starts at the same turn and the sequence still fits:
     // a generated turn can exceed the reserve by its closing <eot> (or re-encode longer), and
     // left truncation must never cut a scored step out of a shared sequence.
-    let length = hLen;
-    for (let i = starts[first] as number; i <= first; i++) length += (p.agent[i] as number[]).length + (i < first ? ((p.observation[i] as number[] | null)?.length ?? 0) : 0);
-    while (last + 1 < T && starts[last + 1] === starts[first]) {
+    const start = starts[first] as ViewStart;
+    let length = hLen - start.skip + (p.agent[first] as number[]).length;
+    for (let i = start.turn; i < first; i++) length += turnLength(p, i);
+    while (last + 1 < T && sameStart(starts[last + 1] as ViewStart, start)) {
       const grown = length + ((p.observation[last] as number[] | null)?.length ?? 0) + (p.agent[last + 1] as number[]).length;
       if (grown > opts.context) break;
       length = grown;
@@ -148,11 +170,14 @@ export function trainingSequences(tok: Tokenizer, ep: EpisodeText, opts: { conte
     };
     p.header.forEach((m, i) => push(m, ackPending && i === ep.ackIndex, ACK_STEP));
     ackPending = false;
-    for (let i = starts[first] as number; i <= last; i++) {
-      push(p.agent[i] as number[], i >= first, i);
+    for (let i = start.turn; i < first; i++) push(turnTokens(p, i, i === start.turn ? start.skip : 0), false, i);
+    const prefix = tokens.length + 1; // up to the first scored turn's <assistant>: its prompt
+    for (let i = first; i <= last; i++) {
+      push(p.agent[i] as number[], true, i);
       if (i < last) push(p.observation[i] as number[], false, i);
     }
-    const { tokens: kept, cut } = leftTruncate(tok, tokens, opts.context);
+    // Cut the header as promptForStep does (prompt ≤ budget + 1), and further only if the turns overflow the context.
+    const { tokens: kept, cut } = leftTruncate(tok, tokens, tokens.length - Math.max(0, prefix - (budget + 1), tokens.length - opts.context));
     const mask = cut ? [0, ...targetMask.slice(cut + 1)] : targetMask;
     sequences.push({
       tokens: kept,

@@ -13,7 +13,7 @@ import type { RunConfig } from '../../common/run-config';
 import type { StageName } from '../../common/worker-protocol';
 
 /** Bump when a stage's code changes what it produces, so old cache entries are not reused. */
-export const STAGE_CODE_VERSION = 1;
+export const STAGE_CODE_VERSION = 2;
 
 export interface PlannedStage {
   stage: StageName;

@@ -76,6 +76,44 @@ describe('step views', () => {
     }
   });
 
+  it('the previous observation is always in view: a page longer than the room keeps its end (WebShop)', () => {
+    const shopTok = buildEnvTokenizer('webshop', { tasks: 30 });
+    const shopEnv = makeEnv('webshop');
+    const shop = rollout(shopEnv, ENVIRONMENTS.webshop.createExpert(), { task: 'webshop/v1/train/1', policyName: 'expert' });
+    const ep = episodeText(shop, 'compact');
+    const opts = { context: 256, reserve: 48 };
+    const budget = opts.context - opts.reserve - 2;
+    const longest = Math.max(...shop.steps.map((st) => shopTok.encode(st.observation).length));
+    expect(longest).toBeGreaterThan(budget); // the case under test: a results page alone overflows the view
+    for (let t = 1; t < shop.steps.length; t++) {
+      const prompt = promptForStep(shopTok, episodeText({ ...shop, steps: shop.steps.slice(0, t) }, 'compact', { open: true }), t, opts);
+      const previous = shopTok.encode(shop.steps[t - 1]!.observation);
+      // The prompt ends with the previous observation's last tokens (then <eot>, <assistant>).
+      expect(prompt.slice(-2 - Math.min(previous.length, budget / 2), -2)).toEqual(previous.slice(-Math.min(previous.length, budget / 2)));
+      expect(prompt.length).toBeLessThanOrEqual(budget + 1);
+      expect(shopTok.decode(prompt)).toContain(shop.goal); // the task message is kept
+    }
+    // Training sees exactly those prompts.
+    for (const q of trainingSequences(shopTok, ep, opts)) {
+      for (const { step, position } of q.stepEnds) {
+        const roleAt = q.tokens.lastIndexOf(shopTok.special.assistant, position);
+        expect(promptForStep(shopTok, ep, step, opts)).toEqual(q.tokens.slice(0, roleAt + 1));
+      }
+    }
+  });
+
+  it('a header longer than the budget is cut the same way in training and in the prompt', () => {
+    const ep = episodeText(expert, 'full');
+    const opts = { context: 96, reserve: 40 };
+    for (const q of trainingSequences(tok, ep, opts)) {
+      for (const { step, position } of q.stepEnds) {
+        if (step === ACK_STEP) continue;
+        const roleAt = q.tokens.lastIndexOf(tok.special.assistant, position);
+        expect(promptForStep(tok, ep, step, opts)).toEqual(q.tokens.slice(0, roleAt + 1));
+      }
+    }
+  });
+
   it('full layout: instruction, "OK", ICL and task; the "OK" turn is scored once as the ack step', () => {
     const ep = episodeText(expert, 'full');
     expect(ep.header).toHaveLength(1 + 1 + 10 + 1);
