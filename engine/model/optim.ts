@@ -33,6 +33,19 @@ export function logWarmupFactor(update: number, warmupUpdates: number): number {
   return Math.log(update + 1) / Math.log(warmupUpdates + 1);
 }
 
+/**
+ * Hugging Face's cosine schedule with linear warm-up (get_cosine_schedule_with_warmup), the
+ * SFT recipe of the code (method doc §3.2: cosine, warmup_ratio 0.03): the factor for the
+ * update after `done` updates of `total` rises linearly over the first ⌈ratio · total⌉, then
+ * follows half a cosine to 0 at `total`.
+ */
+export function cosineWarmupFactor(done: number, total: number, warmupRatio: number): number {
+  const warmup = Math.ceil(warmupRatio * total);
+  if (done < warmup) return done / warmup;
+  const progress = (done - warmup) / Math.max(1, total - warmup);
+  return 0.5 * (1 + Math.cos(Math.PI * Math.min(1, progress)));
+}
+
 /** Sets an optimizer's learning rate for its next update (TF.js reads it on every applyGradients). */
 export function setLearningRate(optimizer: tf.Optimizer, lr: number): void {
   (optimizer as unknown as { learningRate: number }).learningRate = lr;

@@ -6,6 +6,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Trajectory } from '../../common/trajectory';
 import { Rng } from '../../envs/core/rng';
+import { cosineWarmupFactor, setLearningRate } from '../model/optim';
 import { lmTrainStep, type TokenBatch } from '../model/train-step';
 import type { TransformerLM } from '../model/transformer';
 import type { Tokenizer } from '../tokenizer';
@@ -39,6 +40,14 @@ export function toBatches(tok: Tokenizer, sequences: readonly TrainingSequence[]
   return batches;
 }
 
+/** The code's SFT schedule: cosine decay after a linear warm-up over 3% of the updates. */
+export const SFT_WARMUP_RATIO = 0.03;
+
+/** The learning rate of the update after `done` of `total` (SFT and RFT). */
+export function sftLearningRate(lr: number, done: number, total: number): number {
+  return lr * cosineWarmupFactor(done, total, SFT_WARMUP_RATIO);
+}
+
 export interface SftOptions {
   epochs: number;
   lr: number;
@@ -53,14 +62,17 @@ export function trainSft(model: TransformerLM, tok: Tokenizer, sequences: readon
   const optimizer = tf.train.adam(opts.lr);
   const epochLosses: number[] = [];
   let update = 0;
+  const total = opts.epochs * Math.ceil(sequences.length / opts.batchSize);
   try {
     for (let epoch = 0; epoch < opts.epochs; epoch++) {
       let sum = 0;
       const batches = toBatches(tok, sequences, opts.batchSize, `sft#${opts.seed}#${epoch}`);
       for (const batch of batches) {
+        setLearningRate(optimizer, sftLearningRate(opts.lr, update, total));
         const loss = lmTrainStep(model, optimizer, batch);
         sum += loss;
-        opts.onUpdate?.(++update, epoch, loss);
+        update++; // not inside onUpdate?.(…): optional chaining skips evaluating its arguments
+        opts.onUpdate?.(update, epoch, loss);
       }
       epochLosses.push(sum / Math.max(batches.length, 1));
     }

@@ -1,7 +1,8 @@
 /**
  * Stage "sft" (and "rft"): behaviour cloning on trajectories, one checkpoint per epoch so an
  * interrupted stage resumes at the epoch it was in, with Adam's state and the same batch order
- * (batches are shuffled by seed and epoch).
+ * (batches are shuffled by seed and epoch). The learning rate follows the code's cosine schedule
+ * with 3% warm-up (sft.ts), a function of the update count, so a resumed stage continues it.
  * SFT learns from a fresh model on the expert demonstrations; RFT continues the SFT model on
  * the demonstrations plus the agent's own successful explorations (selectForRft).
  */
@@ -14,7 +15,8 @@ import { lmTrainStep } from '../../model/train-step';
 import { TransformerLM } from '../../model/transformer';
 import { loadLatestCheckpoint } from '../../checkpoint';
 import { Tokenizer } from '../../tokenizer';
-import { sftSequences, toBatches } from '../sft';
+import { setLearningRate } from '../../model/optim';
+import { sftLearningRate, sftSequences, toBatches } from '../sft';
 import { TOKENIZER_FILE } from './data';
 import { CHECKPOINTS, loadModel, modelConfigOf, readStageTrajectories, releaseModel, restoreOptimizerFrom, saveModel, viewOptions, type LoadedModel } from './shared';
 import type { StageIo } from './stage-io';
@@ -67,11 +69,12 @@ export async function runSftStage(io: StageIo, mode: 'sft' | 'rft'): Promise<voi
       let sum = 0;
       const batches = toBatches(tok, sequences, c.sft.batchSize, `${mode}#${c.seed}#${epoch}`);
       for (const batch of batches) {
+        setLearningRate(optimizer, sftLearningRate(c.sft.lr, state.update, total));
         const loss = lmTrainStep(model, optimizer, batch);
         tokens += batch.batch * batch.seqLen;
         sum += loss;
         state.update++;
-        io.metric(state.update, { [`${mode}/loss`]: loss, [`${mode}/epoch`]: epoch + 1, 'charts/tokens_per_second': tokens / ((performance.now() - started) / 1000) });
+        io.metric(state.update, { [`${mode}/loss`]: loss, [`${mode}/lr`]: sftLearningRate(c.sft.lr, state.update - 1, total), [`${mode}/epoch`]: epoch + 1, 'charts/tokens_per_second': tokens / ((performance.now() - started) / 1000) });
         io.progress(state.update, total);
       }
       state = { epoch: epoch + 1, update: state.update };

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../../../engine/backend';
-import { clipByGlobalNorm, globalNorm, logWarmupFactor, setLearningRate } from '../../../engine/model/optim';
+import { clipByGlobalNorm, cosineWarmupFactor, globalNorm, logWarmupFactor, setLearningRate } from '../../../engine/model/optim';
 
 beforeAll(async () => {
   await initBackend('cpu');
@@ -42,5 +42,19 @@ describe('log warm-up (DeepSpeed WarmupLR)', () => {
     expect(v.dataSync()[0]).toBeCloseTo(-0.01, 4); // Adam's first step moves by ≈ lr
     opt.dispose();
     v.dispose();
+  });
+});
+
+describe('cosine schedule with warm-up (the SFT recipe)', () => {
+  it('rises linearly over ⌈3%⌉ of the updates, peaks at 1, then decays by half a cosine towards 0', () => {
+    const total = 200; // warm-up ⌈6⌉ = 6 updates
+    const f = Array.from({ length: total }, (_, done) => cosineWarmupFactor(done, total, 0.03));
+    expect(f.slice(0, 7)).toEqual([0, 1 / 6, 2 / 6, 3 / 6, 4 / 6, 5 / 6, 1]);
+    expect(f[6 + 97]).toBeCloseTo(0.5, 10); // halfway through the decay
+    for (let i = 7; i < total; i++) expect(f[i]!).toBeLessThan(f[i - 1]!);
+    expect(f[total - 1]!).toBeGreaterThan(0);
+    expect(f[total - 1]!).toBeLessThan(1e-3);
+    expect(cosineWarmupFactor(total, total, 0.03)).toBe(0);
+    expect(cosineWarmupFactor(0, 10, 0)).toBe(1); // no warm-up: starts at the peak
   });
 });

@@ -41,7 +41,7 @@ describe('SFT then greedy play', () => {
     expect(untrained[0]!.success).toBe(false);
     const seqs = sftSequences(tok, [expert], data);
     const before = tf.memory().numTensors;
-    const losses = trainSft(model, tok, seqs, { epochs: 80, lr: 3e-3, batchSize: 1, seed: 0 });
+    const losses = trainSft(model, tok, seqs, { epochs: 80, lr: 6e-3, batchSize: 1, seed: 0 });
     expect(tf.memory().numTensors).toBe(before);
     expect(losses.at(-1)!).toBeLessThan(0.05);
     expect(losses.at(-1)!).toBeLessThan(losses[0]! / 20);
