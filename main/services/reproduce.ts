@@ -21,10 +21,19 @@ export interface GridOptions {
   preset: Preset;
 }
 
-/** Ordered so that one environment and seed finish together (their shared stages are reused at once). */
+/**
+ * Ordered by environment; within one, the first method of every seed comes first (it trains the
+ * SFT model its seed's other methods wait for), so parallel runs train different seeds' SFT models
+ * instead of one waiting on the other; then each seed's remaining methods, reusing its stages.
+ */
 export function gridConfigs(o: GridOptions): RunConfig[] {
   const out: RunConfig[] = [];
-  for (const env of o.envs) for (let seed = 0; seed < o.seeds; seed++) for (const m of o.methods) out.push(defaultRunConfig(env, m, o.preset, seed));
+  const seeds = Array.from({ length: o.seeds }, (_, seed) => seed);
+  const [first, ...rest] = o.methods;
+  for (const env of o.envs) {
+    if (first) for (const seed of seeds) out.push(defaultRunConfig(env, first, o.preset, seed));
+    for (const seed of seeds) for (const m of rest) out.push(defaultRunConfig(env, m, o.preset, seed));
+  }
   return out;
 }
 

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { defaultRunConfig } from '../../../engine/pipeline/presets';
 import { createSupervisor } from '../../../main/jobs/supervisor';
-import { findRun } from '../../../main/services/reproduce';
+import { findRun, gridConfigs } from '../../../main/services/reproduce';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'spa-find-run-'));
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
@@ -28,5 +28,15 @@ describe('reproduce: findRun', () => {
     expect((await findRun(sup, dataDir, config))?.id).toBe(crashed.id); // none completed: the newest, to resume
     expect(await findRun(sup, dataDir, { ...config, seed: 2 })).toBeNull();
     await sup.shutdown();
+  });
+});
+
+describe('reproduce: grid order', () => {
+  it("starts every seed's first method before any seed's other methods, environment by environment", () => {
+    const order = gridConfigs({ envs: ['webshop', 'alfworld'], methods: ['sft', 'ppo', 'spa'], seeds: 2, preset: 'smoke' }).map((c) => `${c.env}:${c.method}:${c.seed}`);
+    expect(order).toEqual([
+      'webshop:sft:0', 'webshop:sft:1', 'webshop:ppo:0', 'webshop:spa:0', 'webshop:ppo:1', 'webshop:spa:1',
+      'alfworld:sft:0', 'alfworld:sft:1', 'alfworld:ppo:0', 'alfworld:spa:0', 'alfworld:ppo:1', 'alfworld:spa:1',
+    ]);
   });
 });
