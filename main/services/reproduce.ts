@@ -68,7 +68,7 @@ export async function findRun(sup: Supervisor, dataDir: string, config: RunConfi
 }
 
 /** Runs (or reuses, or resumes) every config, `parallel` at a time; returns the run ids in config order. */
-export async function runGrid(sup: Supervisor, dataDir: string, configs: readonly RunConfig[], opts: { parallel: number; onProgress?: (p: GridProgress) => void }): Promise<string[]> {
+export async function runGrid(sup: Supervisor, dataDir: string, configs: readonly RunConfig[], opts: { parallel: number; onProgress?: (p: GridProgress) => void; onComputed?: () => void }): Promise<string[]> {
   const ids: string[] = new Array(configs.length);
   let done = 0;
   const started = performance.now();
@@ -96,6 +96,7 @@ export async function runGrid(sup: Supervisor, dataDir: string, configs: readonl
         }
         await sup.whenSettled(id);
         computed++;
+        opts.onComputed?.();
       }
       ids[i] = id;
       done++;

@@ -72,5 +72,8 @@ describe('spa run / eval / reproduce', () => {
     // Compute per environment, with the backend as each run's log states it.
     expect(md).toMatch(/^\| alfworld \| 2 \| [\d.]+ \| [\d.]+ min \(.+\) \| \w+ \(.+\) \|$/m);
     expect(existsSync(join(dataDir, 'docs', 'results', 'alfworld-train-success.svg'))).toBe(true);
+    // The grid's clock: this invocation is a recorded session (it computed the sft run), summed in the header.
+    expect(md).toMatch(/Grid wall time: \*\*[\d.]+ h\*\* over 1 `spa reproduce` session/);
+    expect(md).toMatch(/^\| \S+Z \| \S+Z \| [\d.]+ \| alfworld \| 1 \| 1 \| yes \|$/m);
   }, 240_000);
 });

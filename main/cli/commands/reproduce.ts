@@ -14,6 +14,7 @@ import { createSupervisor } from '../../jobs/supervisor';
 import { appVersion } from '../../server/app-paths';
 import { loadRunResults, writeResultsReport } from '../../services/report/results';
 import { findRun, gridConfigs, REPRODUCE_METHODS, runGrid } from '../../services/reproduce';
+import { readGridSessions, startGridSession } from '../../services/reproduce-sessions';
 import { parseCount, parseEnvList } from '../args';
 import { createOutput } from '../output';
 
@@ -56,7 +57,9 @@ export function registerReproduce(program: Command): void {
       const configs = gridConfigs({ envs, methods: parseMethods(o.methods), seeds: parseCount('seeds', o.seeds), preset: o.preset as Preset });
       const dataDir = o.dataDir ?? defaultDataDir();
       const sup = await createSupervisor({ dataDir });
-      const stop = () => void sup.shutdown().then(() => process.exit(130));
+      const parallel = parseCount('parallel', o.parallel);
+      const session = o.reportOnly ? null : await startGridSession(dataDir, { preset: o.preset, envs, seeds: parseCount('seeds', o.seeds), parallel });
+      const stop = () => void Promise.all([sup.shutdown(), session?.end()]).then(() => process.exit(130));
       process.once('SIGINT', stop);
       process.once('SIGTERM', stop);
       const started = performance.now();
@@ -66,7 +69,8 @@ export function registerReproduce(program: Command): void {
       const ids = o.reportOnly
         ? (await Promise.all(configs.map((c) => findRun(sup, dataDir, c)))).filter((e) => e?.status === 'completed').map((e) => e!.id)
         : await runGrid(sup, dataDir, configs, {
-        parallel: parseCount('parallel', o.parallel),
+        parallel,
+        onComputed: () => session?.runComputed(),
         onProgress: (p) => {
           const detail = p.run ? `${p.run.env} ${p.run.method} s${p.run.seed}: ${p.run.status}${p.etaSeconds !== null ? `, ~${Math.round(p.etaSeconds / 60)} min left` : ''}` : '';
           if (bar) bar.tick(p.done, detail);
@@ -74,6 +78,7 @@ export function registerReproduce(program: Command): void {
         },
       });
       bar?.stop();
+      await session?.end();
       process.off('SIGINT', stop);
       process.off('SIGTERM', stop);
       const entries = ids.map((id) => sup.catalog.get(id)).filter((e) => e !== undefined);
@@ -86,7 +91,8 @@ export function registerReproduce(program: Command): void {
         command: `spa reproduce --envs ${envs.join(',')} --seeds ${o.seeds} --preset ${o.preset}${o.methods ? ` --methods ${o.methods}` : ''}${o.reportOnly ? ' --report-only' : ''}`,
         preset: o.preset,
         wallSeconds: (performance.now() - started) / 1000,
-        parallel: parseCount('parallel', o.parallel),
+        parallel,
+        sessions: await readGridSessions(dataDir, o.preset),
         version: appVersion(),
         tfjsVersion,
         figuresDir: join(dirname(outFile), 'results'),

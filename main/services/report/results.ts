@@ -11,6 +11,7 @@ import type { CatalogEntry, MetricRecord } from '../../../common/run-schema';
 import { readCompletedStages, type CompletedStage } from '../../jobs/run-executor';
 import { readMetrics, readRunMeta, runPaths, workspacePaths } from '../../runs/run-folder';
 import { median } from '../median';
+import { sessionSeconds, type GridSession } from '../reproduce-sessions';
 import { lineChartSvg, type Series } from './svg-chart';
 
 export interface RunResult {
@@ -124,11 +125,20 @@ export interface ReportContext {
   /** Wall time of this invocation (a resumed grid's earlier invocations are in the stage times). */
   wallSeconds: number;
   parallel: number;
+  /** The recorded `spa reproduce` sessions of this preset in the data folder (reproduce-sessions.ts). */
+  sessions: readonly GridSession[];
   version: string;
   tfjsVersion: string;
   /** Where the SVGs go (inside the docs folder) and the markdown's folder, to link them. */
   figuresDir: string;
   markdownDir: string;
+}
+
+/** The grid's wall time: the sum of its recorded sessions, else (grids run before sessions were recorded) this invocation's. */
+function gridWallLine(ctx: ReportContext): string {
+  if (!ctx.sessions.length) return `The last \`spa reproduce\` invocation took ${(ctx.wallSeconds / 60).toFixed(1)} min of wall time with ${ctx.parallel} run(s) at a time.`;
+  const minutes = ctx.sessions.reduce((a, se) => a + sessionSeconds(se), 0) / 60;
+  return `Grid wall time: **${(minutes / 60).toFixed(2)} h** over ${ctx.sessions.length} \`spa reproduce\` session(s) (see "Grid sessions").`;
 }
 
 export async function writeResultsReport(results: readonly RunResult[], ctx: ReportContext): Promise<string> {
@@ -143,7 +153,7 @@ export async function writeResultsReport(results: readonly RunResult[], ctx: Rep
     '',
     `Produced by \`${ctx.command}\` (preset **${ctx.preset}**, seeds ${seeds.join(', ')}), SPA Studio ${ctx.version}, TF.js ${ctx.tfjsVersion} on the **${backends.join(', ')}** backend,`,
     `Node ${process.version}, ${cpus().length} × ${cpus()[0]?.model.trim() ?? 'unknown CPU'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB RAM. Compute: **${(computeSeconds / 60).toFixed(1)} min** of stage time`,
-    `(stages shared between methods ran once per environment and seed; the last \`spa reproduce\` invocation took ${(ctx.wallSeconds / 60).toFixed(1)} min of wall time with ${ctx.parallel} run(s) at a time). Every number below is read from the run folders listed at the end;`,
+    `(stages shared between methods ran once per environment and seed). ${gridWallLine(ctx)} Every number below is read from the run folders listed at the end;`,
     'success and grounding are greedy-decoding evaluations on held-out test tasks (seen and unseen splits), mean ± sample std over seeds.',
     '',
   ];
@@ -207,6 +217,13 @@ export async function writeResultsReport(results: readonly RunResult[], ctx: Rep
     const end = Math.max(...rs.map((r) => Date.parse(r.entry.updatedAt)));
     const details = [...new Set(rs.map((r) => r.backendDetail ?? `${r.entry.backend ?? 'unknown'} (the log predates backend lines)`))];
     lines.push(`| ${env} | ${rs.length} | ${minutes.toFixed(1)} | ${((end - start) / 60000).toFixed(1)} min (${new Date(start).toISOString().slice(0, 16)}Z → ${new Date(end).toISOString().slice(0, 16)}Z) | ${details.join('; ')} |`);
+  }
+  if (ctx.sessions.length) {
+    lines.push('', '## Grid sessions', '', 'Each `spa reproduce` invocation that ran grid runs at this preset in this data folder, from its start to its last sign of life (recorded every minute).', '');
+    lines.push('| started | last alive | minutes | envs | parallel | runs computed | ended |', '|---|---|---|---|---|---|---|');
+    for (const se of ctx.sessions) {
+      lines.push(`| ${se.startedAt.slice(0, 16)}Z | ${se.aliveAt.slice(0, 16)}Z | ${(sessionSeconds(se) / 60).toFixed(1)} | ${se.envs.join(', ')} | ${se.parallel} | ${se.runsComputed} | ${se.ended ? 'yes' : 'interrupted'} |`);
+    }
   }
   lines.push('', '## Runs', '', '| run | env | method | seed | status |', '|---|---|---|---|---|');
   for (const r of results) lines.push(`| \`${r.entry.id}\` | ${r.entry.env} | ${r.entry.method} | ${r.entry.seed} | ${r.entry.status} |`);
