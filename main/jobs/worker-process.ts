@@ -48,12 +48,13 @@ export interface WorkerHandle {
 /** How often a worker says it is alive (ms). */
 export const DEFAULT_HEARTBEAT_MS = 250;
 /**
- * Silence after which the run log says the worker is not responding (ms): a hang is seen
- * within a second. Healthy workers are never this quiet (the model's ops pulse; the run log
- * records each stage's longest silence), so the notice means something; the kill waits for
- * the timeout below.
+ * Silence after which the run log says the worker is not responding (ms), or half the kill
+ * timeout when that is shorter: a hang is seen within seconds. The model's ops pulse, but one
+ * op of the standard preset (context 512) on a loaded 2-core machine can take 1.0–1.5 s
+ * (measured 2026-11-23: nine notices in one PPO run at a 1 s threshold), so the notice waits
+ * longer than that to mean something; the kill waits for the timeout below.
  */
-export const NOT_RESPONDING_MS = 1000;
+export const NOT_RESPONDING_MS = 5000;
 /**
  * How long a worker may stay silent before it is taken for hung and killed (ms). The model's
  * ops pulse, so healthy stages were at most 0.26–1.23 s silent at the smoke and quick presets
@@ -69,7 +70,7 @@ export interface WorkerLiveness {
   heartbeatTimeoutMs?: number;
   /** Silence allowed before the first message (the worker compiles and loads TF.js); default max(timeout, 120 s). */
   startupTimeoutMs?: number;
-  /** Told when the worker has been silent NOT_RESPONDING_MS (with how long), and with null once it speaks again. */
+  /** Told when the worker has been silent min(NOT_RESPONDING_MS, timeout / 2) (with how long), and with null once it speaks again. */
   onSilence?: (silentMs: number | null) => void;
 }
 
@@ -98,6 +99,7 @@ export function startWorker(job: StageJob, onMessage: (m: WorkerMessage) => void
     }
   };
   // The watchdog: a worker stuck in a step that never returns sends nothing, ever; kill it.
+  const noticeMs = timeoutMs > 0 ? Math.min(NOT_RESPONDING_MS, timeoutMs / 2) : NOT_RESPONDING_MS;
   const tickMs = Math.max(20, Math.min(100, Math.floor((timeoutMs || NOT_RESPONDING_MS) / 20)));
   let lastTick = Date.now();
   const watchdog = setInterval(() => {
@@ -108,7 +110,7 @@ export function startWorker(job: StageJob, onMessage: (m: WorkerMessage) => void
     lastTick = now;
     if (late || child.exitCode !== null || child.signalCode !== null) return;
     const silentMs = now - lastHeard;
-    if (heard && !noticed && silentMs > NOT_RESPONDING_MS) {
+    if (heard && !noticed && silentMs > noticeMs) {
       noticed = true;
       log(`the worker is not responding (no message for ${(silentMs / 1000).toFixed(1)} s)${timeoutMs > 0 ? `; it is killed after ${(timeoutMs / 1000).toFixed(0)} s` : ''}`);
       liveness.onSilence?.(silentMs);
