@@ -12,7 +12,6 @@ import * as tf from '@tensorflow/tfjs';
 import type { NativeAddon } from './index';
 import { heapOf, offsetOf, type WasmBackendLike } from './wasm-heap';
 
-
 export const FUSED = {
   attention: 'SpaAttention',
   attentionGrad: 'SpaAttentionGrad',

@@ -65,7 +65,6 @@ export interface NativeStatus {
   reason: string;
 }
 
-
 /**
  * build/native/spa_native.node at the repository root. This file sits two levels below it
  * (engine/native/) in source, and electron-vite's bundle (out/main/) is two levels below too.
@@ -92,10 +91,8 @@ export function loadNativeAddon(): { addon: NativeAddon | null; reason: string }
   return loaded;
 }
 
-
 /** The stock wasm kernels while ours are registered. */
 const originals = new Map<string, tf.KernelConfig>();
-
 
 function matMulKernel(addon: NativeAddon, fallback: tf.KernelFunc): tf.KernelFunc {
   return (args) => {
