@@ -69,12 +69,13 @@ export async function runSftStage(io: StageIo, mode: 'sft' | 'rft'): Promise<voi
       let sum = 0;
       const batches = toBatches(tok, sequences, c.sft.batchSize, `${mode}#${c.seed}#${epoch}`);
       for (const batch of batches) {
-        setLearningRate(optimizer, sftLearningRate(c.sft.lr, state.update, total));
+        const lr = sftLearningRate(c.sft.lr, state.update, total);
+        setLearningRate(optimizer, lr);
         const loss = lmTrainStep(model, optimizer, batch);
         tokens += batch.batch * batch.seqLen;
         sum += loss;
         state.update++;
-        io.metric(state.update, { [`${mode}/loss`]: loss, [`${mode}/lr`]: sftLearningRate(c.sft.lr, state.update - 1, total), [`${mode}/epoch`]: epoch + 1, 'charts/tokens_per_second': tokens / ((performance.now() - started) / 1000) });
+        io.metric(state.update, { [`${mode}/loss`]: loss, [`${mode}/lr`]: lr, [`${mode}/epoch`]: epoch + 1, 'charts/tokens_per_second': tokens / ((performance.now() - started) / 1000) });
         io.progress(state.update, total);
       }
       state = { epoch: epoch + 1, update: state.update };
