@@ -54,11 +54,12 @@ export function registerReproduce(program: Command): void {
       const out = createOutput(!!o.json);
       if (!(PRESETS as readonly string[]).includes(o.preset)) throw new Error(`Unknown preset "${o.preset}". Choose one of: ${PRESETS.join(', ')}`);
       const envs = parseEnvList(o.envs);
-      const configs = gridConfigs({ envs, methods: parseMethods(o.methods), seeds: parseCount('seeds', o.seeds), preset: o.preset as Preset });
+      const seeds = parseCount('seeds', o.seeds);
+      const configs = gridConfigs({ envs, methods: parseMethods(o.methods), seeds, preset: o.preset as Preset });
       const dataDir = o.dataDir ?? defaultDataDir();
       const sup = await createSupervisor({ dataDir });
       const parallel = parseCount('parallel', o.parallel);
-      const session = o.reportOnly ? null : await startGridSession(dataDir, { preset: o.preset, envs, seeds: parseCount('seeds', o.seeds), parallel });
+      const session = o.reportOnly ? null : await startGridSession(dataDir, { preset: o.preset, envs, seeds, parallel });
       const stop = () => void Promise.all([sup.shutdown(), session?.end()]).then(() => process.exit(130));
       process.once('SIGINT', stop);
       process.once('SIGTERM', stop);

@@ -30,9 +30,9 @@ export function backendDetailOf(log: string): string | null {
 export async function loadRunResults(dataDir: string, entries: readonly CatalogEntry[]): Promise<RunResult[]> {
   const out: RunResult[] = [];
   for (const entry of entries) {
-    const dir = runPaths(workspacePaths(dataDir).runsDir, entry.id).dir;
+    const { dir, log: logPath } = runPaths(workspacePaths(dataDir).runsDir, entry.id);
     await readRunMeta(dir); // a run we cannot read is an error, not a silent gap in the table
-    const log = await fsp.readFile(runPaths(workspacePaths(dataDir).runsDir, entry.id).log, 'utf8').catch(() => '');
+    const log = await fsp.readFile(logPath, 'utf8').catch(() => '');
     out.push({ entry, metrics: (await readMetrics(dir)).records, stages: await readCompletedStages(dir), backendDetail: backendDetailOf(log) });
   }
   return out;
