@@ -151,7 +151,8 @@ export async function createRun(runsDir: string, run: NewRun): Promise<CreatedRu
   return { meta, status, paths };
 }
 
-async function readJsonFile(path: string, what: string): Promise<unknown> {
+/** A JSON file's value; errors name `what` (missing, or not valid JSON). */
+export async function readJsonFile(path: string, what: string): Promise<unknown> {
   let text: string;
   try {
     text = await fsp.readFile(path, 'utf8');

@@ -9,6 +9,7 @@ import { promises as fsp } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { writeFileAtomic } from '../../engine/storage/durable';
+import { readJsonFile } from '../runs/run-folder';
 
 export const GRID_SESSION_SCHEMA = 'spa-studio/reproduce-session@1' as const;
 const SESSIONS_DIR = 'reproduce-sessions';
@@ -70,21 +71,13 @@ export async function startGridSession(
   };
 }
 
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return null;
-  }
-}
-
 /** The recorded sessions of grids at `preset` in this data folder, oldest first; unreadable records are skipped. */
 export async function readGridSessions(dataDir: string, preset: string): Promise<GridSession[]> {
   const dir = join(dataDir, SESSIONS_DIR);
   const names = await fsp.readdir(dir).catch(() => [] as string[]);
   const sessions: GridSession[] = [];
   for (const name of names.filter((n) => n.endsWith('.json'))) {
-    const parsed = GridSessionSchema.safeParse(await fsp.readFile(join(dir, name), 'utf8').then(parseJson, () => null));
+    const parsed = GridSessionSchema.safeParse(await readJsonFile(join(dir, name), name).catch(() => null));
     if (parsed.success && parsed.data.preset === preset) sessions.push(parsed.data);
   }
   return sessions.sort((a, b) => a.startedAt.localeCompare(b.startedAt));
