@@ -69,17 +69,17 @@ function encodePieces(tok: Tokenizer, ep: EpisodeText): EncodedPieces {
 
 const turnLength = (p: EncodedPieces, i: number) => (p.agent[i] as number[]).length + (p.observation[i]?.length ?? 0);
 
-/**
- * Where step t's view starts: the earliest earlier turn from which every turn fits in `budget`
- * tokens after the header, and how many tokens of that turn (agent text, then observation) are
- * left out from its front. The previous turn is always kept: when it alone is too long, the view
- * starts `skip` tokens into it, keeping its observation's end and at least half the budget.
- */
+/** Where a view starts: a turn, and how many of its tokens (agent text, then observation) are left out from its front. */
 interface ViewStart {
   turn: number;
   skip: number;
 }
 
+/**
+ * Step t's view start: the earliest earlier turn from which every turn fits in `budget` tokens
+ * after the header. The previous turn is always kept: when it alone is too long, the view starts
+ * `skip` tokens into it, keeping its observation's end and at least half the budget.
+ */
 function viewStart(p: EncodedPieces, headerLength: number, t: number, budget: number): ViewStart {
   let used = headerLength;
   let a = t;
