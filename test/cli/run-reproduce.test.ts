@@ -69,6 +69,8 @@ describe('spa run / eval / reproduce', () => {
     expect(md).toMatch(/^\| sft \| .+ \| 1 \|$/m);
     expect(md).toMatch(/^\| spa \| .+ \| 1 \|$/m);
     expect(md).toMatch(/Progress estimator .*MSE\(Σ c_t, R\) \d/);
+    // Where the evaluation episodes went: six shares per method, read from the runs' trajectories.
+    expect(md).toMatch(/^\| spa( \| \d+\.\d ± \d+\.\d){6} \|$/m);
     // Compute per environment, with the backend as each run's log states it.
     expect(md).toMatch(/^\| alfworld \| 2 \| [\d.]+ \| [\d.]+ min \(.+\) \| \w+ \(.+\) \|$/m);
     expect(existsSync(join(dataDir, 'docs', 'results', 'alfworld-train-success.svg'))).toBe(true);

@@ -9,9 +9,10 @@ import { cpus, totalmem } from 'node:os';
 import { join, relative } from 'node:path';
 import type { CatalogEntry, MetricRecord } from '../../../common/run-schema';
 import { readCompletedStages, type CompletedStage } from '../../jobs/run-executor';
-import { readMetrics, readRunMeta, runPaths, workspacePaths } from '../../runs/run-folder';
+import { readMetrics, readRunMeta, readTrajectories, runPaths, workspacePaths } from '../../runs/run-folder';
 import { median } from '../median';
 import { sessionSeconds, type GridSession } from '../reproduce-sessions';
+import { FAILURE_COLUMNS, failureProfile, type FailureProfile } from './failure-modes';
 import { lineChartSvg, type Series } from './svg-chart';
 
 export interface RunResult {
@@ -20,6 +21,8 @@ export interface RunResult {
   stages: CompletedStage[];
   /** What the run log says of the backend ("wasm (… + native sgemm (avx512))"); null for runs that predate that line. */
   backendDetail: string | null;
+  /** How its evaluation episodes ended and what their turns were; null without evaluation trajectories. */
+  failures: FailureProfile | null;
 }
 
 /** The first stage's "backend: …" line of a run log (engine/worker/stage-worker.ts writes one per stage). */
@@ -33,7 +36,13 @@ export async function loadRunResults(dataDir: string, entries: readonly CatalogE
     const { dir, log: logPath } = runPaths(workspacePaths(dataDir).runsDir, entry.id);
     await readRunMeta(dir); // a run we cannot read is an error, not a silent gap in the table
     const log = await fsp.readFile(logPath, 'utf8').catch(() => '');
-    out.push({ entry, metrics: (await readMetrics(dir)).records, stages: await readCompletedStages(dir), backendDetail: backendDetailOf(log) });
+    out.push({
+      entry,
+      metrics: (await readMetrics(dir)).records,
+      stages: await readCompletedStages(dir),
+      backendDetail: backendDetailOf(log),
+      failures: failureProfile((await readTrajectories(dir)).records),
+    });
   }
   return out;
 }
@@ -58,13 +67,13 @@ function stat(runs: readonly RunResult[], key: string) {
 const pctPm = (s: { mean: number; std: number; n: number }) => (s.n ? `${(100 * s.mean).toFixed(1)} ± ${(100 * s.std).toFixed(1)}` : '–');
 const numPm = (s: { mean: number; std: number; n: number }, d = 3) => (s.n ? `${s.mean.toFixed(d)} ± ${s.std.toFixed(d)}` : '–');
 
-/** Mean ± std across seeds of a training curve (charts/success_rate per RL iteration). */
 /** A run's values of `key` in one stage's metric rows, in order. */
 const stageValues = (r: RunResult, stage: string, key: string): number[] =>
   r.metrics.filter((m) => m.stage === stage && typeof m[key] === 'number').map((m) => m[key] as number);
 
 const mean = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
 
+/** Mean ± std across seeds of a training curve (charts/success_rate per RL iteration). */
 function curve(runs: readonly RunResult[], key: string): { x: number[]; y: number[]; spread: number[] } {
   const perRun = runs.map((r) => stageValues(r, 'rl', key));
   const len = Math.min(...perRun.map((p) => p.length));
@@ -116,6 +125,23 @@ function diagnostics(of: (m: string) => RunResult[]): string[] {
     const overall = meanStd(series.map(mean));
     out.push(`- ${m}: training-rollout success ${pctPm(first)}% at the first RL iteration → ${pctPm(last)}% at the last (mean over iterations ${pctPm(overall)}%).`);
   }
+  return out;
+}
+
+/** Where each method's evaluation episodes go wrong, mean ± std over seeds (failure-modes.ts). */
+function failureTable(methods: readonly string[], of: (m: string) => RunResult[]): string[] {
+  const rows = methods
+    .map((m) => ({ m, profiles: of(m).flatMap((r) => (r.failures ? [r.failures] : [])) }))
+    .filter(({ profiles }) => profiles.length > 0);
+  if (!rows.length) return [];
+  const out = [
+    '',
+    'Where the evaluation episodes go wrong (both splits; an episode is solved, finished by the agent unsolved, or out of steps; turns are shares of all evaluation turns):',
+    '',
+    `| method | ${FAILURE_COLUMNS.map(([, title]) => title).join(' | ')} |`,
+    `|---|${FAILURE_COLUMNS.map(() => '---').join('|')}|`,
+  ];
+  for (const { m, profiles } of rows) out.push(`| ${m} | ${FAILURE_COLUMNS.map(([key]) => pctPm(meanStd(profiles.map((p) => p[key])))).join(' | ')} |`);
   return out;
 }
 
@@ -175,7 +201,7 @@ export async function writeResultsReport(results: readonly RunResult[], ctx: Rep
         `Progress estimator (SPA runs, scored on the evaluation trajectories it never trained on): MSE(Σ c_t, R) ${numPm(stat(spa, 'eval/progress_mse'))}, correlation of c_t with the oracle progress increments ${numPm(stat(spa, 'eval/progress_oracle_corr'))}.`,
       );
     }
-    lines.push(...diagnostics(of));
+    lines.push(...diagnostics(of), ...failureTable(methods, of));
     // Learning curves of the RL methods.
     const series: Series[] = methods
       .map((m) => ({ m, c: curve(of(m), 'charts/success_rate') }))

@@ -1,0 +1,78 @@
+/**
+ * Where a run's evaluation episodes go wrong: how each one ended (solved, finished without
+ * solving, out of steps, and of those the ones stuck repeating one turn) and what its turns
+ * were (a turn with no `Action:`, an action the environment could not execute). The report
+ * shows this beside the success table so a reader sees why a method does not win.
+ */
+import type { RunTrajectory } from '../../../common/run-schema';
+
+export interface FailureProfile {
+  episodes: number;
+  /** Shares of episodes, in [0, 1]. */
+  solved: number;
+  /** Ended by the agent without success (WebShop: bought the wrong thing). */
+  finishedUnsolved: number;
+  outOfSteps: number;
+  /** Out of steps with the last STUCK_TURNS turns word for word the same. */
+  stuck: number;
+  turns: number;
+  /** Shares of turns, in [0, 1]. */
+  noAction: number;
+  notExecutable: number;
+}
+
+/** Identical last turns that count as stuck: greedy decoding repeats itself exactly once it loops. */
+export const STUCK_TURNS = 3;
+
+const isStuck = (t: RunTrajectory): boolean => {
+  const last = t.steps.slice(-STUCK_TURNS).map((s) => s.text);
+  return last.length === STUCK_TURNS && last.every((x) => x === last[0]);
+};
+
+/** The profile of a run's evaluation episodes (stages `eval-seen`, `eval-unseen`); null when it has none. */
+export function failureProfile(trajectories: Iterable<RunTrajectory>): FailureProfile | null {
+  let episodes = 0;
+  let solved = 0;
+  let finishedUnsolved = 0;
+  let outOfSteps = 0;
+  let stuck = 0;
+  let turns = 0;
+  let noAction = 0;
+  let notExecutable = 0;
+  for (const t of trajectories) {
+    if (!t.stage?.startsWith('eval')) continue;
+    episodes++;
+    if (t.success) solved++;
+    else if (t.terminated) finishedUnsolved++;
+    else {
+      outOfSteps++;
+      if (isStuck(t)) stuck++;
+    }
+    for (const s of t.steps) {
+      turns++;
+      if (s.action === null) noAction++;
+      else if (!s.valid) notExecutable++;
+    }
+  }
+  if (!episodes) return null;
+  return {
+    episodes,
+    solved: solved / episodes,
+    finishedUnsolved: finishedUnsolved / episodes,
+    outOfSteps: outOfSteps / episodes,
+    stuck: stuck / episodes,
+    turns,
+    noAction: turns ? noAction / turns : 0,
+    notExecutable: turns ? notExecutable / turns : 0,
+  };
+}
+
+/** The keys of a profile that the report averages over seeds, with their column titles. */
+export const FAILURE_COLUMNS: ReadonlyArray<readonly [keyof FailureProfile, string]> = [
+  ['solved', 'solved %'],
+  ['finishedUnsolved', 'finished unsolved %'],
+  ['outOfSteps', 'out of steps %'],
+  ['stuck', `… stuck repeating a turn (last ${STUCK_TURNS}) %`],
+  ['noAction', 'turns with no Action %'],
+  ['notExecutable', 'turns not executable %'],
+];
