@@ -167,32 +167,3 @@ export function defaultRunConfig(env: EnvName, method: Method, preset: Preset, s
     grpo: { groupSize: s.groupSize },
   });
 }
-
-/** Measured training throughput (tokens/s) of the benchmark model per backend; see engine/README.md. */
-const TRAIN_TOKENS_PER_SECOND: Record<string, number> = { wasm: 2500, cpu: 300, tensorflow: 20000, 'tensorflow-gpu': 200000 };
-const BENCH_PARAMS = 128 * 128 * 12 * 2;
-
-/**
- * A rough wall-time estimate: tokens each stage pushes through the model, over the measured
- * throughput of this backend scaled by model size. Generation is counted at a tenth of the
- * training rate (one token per forward pass, cached). Good to a factor of about two.
- */
-export function estimateRunSeconds(c: RunConfig, backendName: string): { seconds: number | null; note: string } {
-  const rate = TRAIN_TOKENS_PER_SECOND[backendName];
-  if (!rate) return { seconds: null, note: `no throughput measured for backend "${backendName}"` };
-  const params = c.model.dModel * c.model.dModel * 12 * c.model.nLayers;
-  const speed = rate * Math.min(4, BENCH_PARAMS / params);
-  const episode = Math.min(c.model.context, 400); // tokens per training sequence, about
-  const turns = 8;
-  const needsExplore = ['rft', 'spa', 'spa-no-grounding'].includes(c.method) || c.ppo.mode === 'offline';
-  const train =
-    c.data.expertTasks * c.sft.epochs * episode +
-    (needsExplore ? c.explore.tasks * c.explore.rolloutsPerTask * episode * (1 + c.estimator.epochs * 2) : 0) +
-    (['sft', 'rft'].includes(c.method) ? 0 : c.ppo.iterations * c.ppo.batchSize * episode * (2 + c.ppo.epochs * 3));
-  const generated =
-    (needsExplore ? c.explore.tasks * c.explore.rolloutsPerTask : 0) * turns * c.prompt.maxNewTokens +
-    (['sft', 'rft'].includes(c.method) ? 0 : c.ppo.iterations * c.ppo.batchSize * turns * c.prompt.maxNewTokens) +
-    2 * c.data.evalTasks * turns * c.prompt.maxNewTokens;
-  const seconds = train / speed + generated / (speed / 10) + 10;
-  return { seconds: Math.round(seconds), note: `rough estimate for ${backendName} (±2×): ${Math.round(train / 1000)}k training tokens, ${Math.round(generated / 1000)}k generated` };
-}

@@ -5,7 +5,8 @@
 import type { Command } from 'commander';
 import { readFileSync } from 'node:fs';
 import { METHODS, PRESETS, parseRunConfig, type Method, type Preset, type RunConfig } from '../../../common/run-config';
-import { defaultRunConfig, estimateRunSeconds } from '../../../engine/pipeline/presets';
+import { defaultRunConfig } from '../../../engine/pipeline/presets';
+import { estimateRunSeconds } from '../../../engine/pipeline/run-estimate';
 import { defaultDataDir } from '../../data-dir';
 import { createSupervisor, type Supervisor } from '../../jobs/supervisor';
 import { readMetrics, runPaths, workspacePaths } from '../../runs/run-folder';
