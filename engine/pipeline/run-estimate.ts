@@ -7,6 +7,7 @@
  * run out of steps (the standard grid's WebShop evaluations: 9.6 of 10 turns).
  */
 import type { RunConfig } from '../../common/run-config';
+import type { StageName } from '../../common/worker-protocol';
 import { collectRollouts } from '../../envs/core/rollout';
 import { formatTaskId } from '../../envs/core/task-id';
 import { ENVIRONMENTS, makeEnv } from '../../envs/registry';
@@ -26,6 +27,9 @@ const DECODE_SPEEDUP = 1.5;
 /** Generated turns end at the action's line; the looping ones run to the cap. */
 const GENERATED_SHARE = 0.7;
 const SAMPLE_DEMOS = 12;
+/** Expert play of the training tasks and the tokenizer (quick grid: 6 s). */
+const DATA_STAGE_SECONDS = 10;
+const ESTIMATOR_METHODS: readonly RunConfig['method'][] = ['spa', 'spa-no-grounding'];
 
 interface ViewSample {
   /** Tokens SFT trains on per expert demonstration (its packed step views). */
@@ -63,36 +67,42 @@ function viewSample(c: RunConfig): ViewSample {
   return sample;
 }
 
+export type StageSeconds = Partial<Record<StageName, number>>;
+
+/** Seconds of each stage the run's plan holds (main/jobs/plan.ts); null when the backend has no measured throughput. */
+export function estimateStageSeconds(c: RunConfig, backendName: string): StageSeconds | null {
+  const rate = TRAIN_TOKENS_PER_SECOND[backendName];
+  if (!rate) return null;
+  const params = c.model.dModel * c.model.dModel * 12 * c.model.nLayers;
+  const speed = rate * Math.min(4, BENCH_PARAMS / params);
+  const v = viewSample(c);
+  const { maxTurns } = v;
+  // A rollout runs to the step limit; its packed views hold about as many tokens per turn as a demonstration's.
+  const tokensPerRollout = (v.tokensPerDemo * maxTurns) / v.turnsPerDemo;
+  const turnSeconds = v.tokensPerView / (speed * FORWARD_SPEEDUP) + (c.prompt.maxNewTokens * GENERATED_SHARE) / (speed * DECODE_SPEEDUP);
+  const sftSeconds = (c.data.expertTasks * c.sft.epochs * v.tokensPerDemo) / speed;
+  const exploreRollouts = c.explore.tasks * c.explore.rolloutsPerTask;
+  const out: StageSeconds = { data: DATA_STAGE_SECONDS, sft: sftSeconds, eval: 2 * c.data.evalTasks * maxTurns * turnSeconds };
+  const explores = c.method === 'rft' || ESTIMATOR_METHODS.includes(c.method) || (c.ppo.mode === 'offline' && c.method !== 'sft');
+  if (explores) out.explore = exploreRollouts * maxTurns * turnSeconds;
+  // The estimator trains on each exploration rollout's packed views, as SFT does on a demonstration.
+  if (ESTIMATOR_METHODS.includes(c.method)) out.estimator = (exploreRollouts * c.estimator.epochs * tokensPerRollout) / speed;
+  if (c.method === 'rft') out.rft = sftSeconds;
+  // PPO plays its batch, then trains on each rollout's packed views for its epochs, after a forward pass for the old log-probabilities.
+  else if (c.method !== 'sft') out.rl = c.ppo.iterations * c.ppo.batchSize * (maxTurns * turnSeconds + (tokensPerRollout * (c.ppo.epochs + 1 / FORWARD_SPEEDUP)) / speed);
+  return out;
+}
+
 export interface RunEstimate {
   seconds: number | null;
   note: string;
 }
 
+/** The whole run, every stage computed (none reused from the stage cache). */
 export function estimateRunSeconds(c: RunConfig, backendName: string): RunEstimate {
-  const rate = TRAIN_TOKENS_PER_SECOND[backendName];
-  if (!rate) return { seconds: null, note: `no throughput measured for backend "${backendName}"` };
-  const params = c.model.dModel * c.model.dModel * 12 * c.model.nLayers;
-  const speed = rate * Math.min(4, BENCH_PARAMS / params);
-  const v = viewSample(c);
-  const { maxTurns } = v;
-  const tokensPerRollout = (v.tokensPerDemo * maxTurns) / v.turnsPerDemo;
-
-  const explores = ['rft', 'spa', 'spa-no-grounding'].includes(c.method) || c.ppo.mode === 'offline';
-  const rl = !['sft', 'rft'].includes(c.method);
-  const exploreRollouts = explores ? c.explore.tasks * c.explore.rolloutsPerTask : 0;
-  const rlRollouts = rl ? c.ppo.iterations * c.ppo.batchSize : 0;
-  const evalRollouts = 2 * c.data.evalTasks;
-
-  const trainTokens =
-    c.data.expertTasks * c.sft.epochs * v.tokensPerDemo * (c.method === 'rft' ? 2 : 1) +
-    (['spa', 'spa-no-grounding'].includes(c.method) ? exploreRollouts * c.estimator.epochs * tokensPerRollout : 0) +
-    // PPO trains each turn's view for its epochs, after a forward pass for the old log-probabilities.
-    rlRollouts * maxTurns * v.tokensPerView * (c.ppo.epochs + 1 / FORWARD_SPEEDUP);
-  const turns = (exploreRollouts + rlRollouts + evalRollouts) * maxTurns;
-  const turnSeconds = v.tokensPerView / (speed * FORWARD_SPEEDUP) + (c.prompt.maxNewTokens * GENERATED_SHARE) / (speed * DECODE_SPEEDUP);
-  const seconds = trainTokens / speed + turns * turnSeconds + 10;
-  return {
-    seconds: Math.round(seconds),
-    note: `rough estimate for ${backendName} (±2×): ${Math.round(trainTokens / 1000)}k training tokens, ${turns} agent turns`,
-  };
+  const stages = estimateStageSeconds(c, backendName);
+  if (!stages) return { seconds: null, note: `no throughput measured for backend "${backendName}"` };
+  const seconds = Object.values(stages).reduce((a, b) => a + b, 0);
+  const minutes = (Object.entries(stages) as [StageName, number][]).filter(([, sec]) => sec >= 30).map(([stage, sec]) => `${stage} ${Math.round(sec / 60)} min`);
+  return { seconds: Math.round(seconds), note: `rough estimate for ${backendName} (±2×): ${minutes.join(', ')}` };
 }

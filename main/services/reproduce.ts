@@ -11,6 +11,7 @@ import type { EnvName } from '../../envs/core/types';
 import { defaultRunConfig } from '../../engine/pipeline/presets';
 import type { Supervisor } from '../jobs/supervisor';
 import { readRunMeta, runPaths, workspacePaths } from '../runs/run-folder';
+import { cacheHolds, GridEta, pendingSeconds } from './grid-eta';
 
 export const REPRODUCE_METHODS: readonly Method[] = ['sft', 'rft', 'ppo', 'grpo', 'spa', 'spa-no-grounding', 'spa-no-progress'];
 
@@ -42,6 +43,7 @@ export interface GridProgress {
   total: number;
   /** The run that just settled (or was found settled). */
   run: CatalogEntry | null;
+  /** Compute left, priced stage by stage and calibrated on this invocation's speed (grid-eta.ts). */
   etaSeconds: number | null;
 }
 
@@ -70,14 +72,11 @@ export async function findRun(sup: Supervisor, dataDir: string, config: RunConfi
 /** Runs (or reuses, or resumes) every config, `parallel` at a time; returns the run ids in config order. */
 export async function runGrid(sup: Supervisor, dataDir: string, configs: readonly RunConfig[], opts: { parallel: number; onProgress?: (p: GridProgress) => void; onComputed?: () => void }): Promise<string[]> {
   const ids: string[] = new Array(configs.length);
+  const settled: boolean[] = configs.map(() => false);
+  const has = cacheHolds(workspacePaths(dataDir).cacheDir);
+  const eta = new GridEta(() => pendingSeconds(configs.filter((_, i) => !settled[i]), has), opts.parallel);
   let done = 0;
-  const started = performance.now();
-  let computed = 0; // runs this invocation actually trained (for the ETA)
-  const report = (run: CatalogEntry | null) => {
-    const elapsed = (performance.now() - started) / 1000;
-    const left = configs.length - done;
-    opts.onProgress?.({ done, total: configs.length, run, etaSeconds: computed ? (elapsed / computed) * left : null });
-  };
+  const report = (run: CatalogEntry | null) => opts.onProgress?.({ done, total: configs.length, run, etaSeconds: done < configs.length ? eta.seconds() : 0 });
   let next = 0;
   const worker = async () => {
     while (next < configs.length) {
@@ -85,6 +84,7 @@ export async function runGrid(sup: Supervisor, dataDir: string, configs: readonl
       const config = configs[i] as RunConfig;
       const existing = await findRun(sup, dataDir, config);
       let id: string;
+      let computed = false;
       if (existing?.status === 'completed') {
         id = existing.id;
       } else {
@@ -95,10 +95,12 @@ export async function runGrid(sup: Supervisor, dataDir: string, configs: readonl
           id = await sup.start(config, { name: `reproduce ${config.env} ${config.method} s${config.seed}` });
         }
         await sup.whenSettled(id);
-        computed++;
+        computed = true;
         opts.onComputed?.();
       }
       ids[i] = id;
+      settled[i] = true;
+      eta.settled(computed);
       done++;
       report(sup.catalog.get(id) ?? null);
     }

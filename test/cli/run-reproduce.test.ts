@@ -64,6 +64,11 @@ describe('spa run / eval / reproduce', () => {
     const r = await spa(['reproduce', '--envs', 'alfworld', '--methods', 'sft,spa', '--seeds', '1', '--preset', 'smoke', '--parallel', '1', '--out', out, '--data-dir', dataDir, '--json']);
     expect(r.code, r.stderr).toBe(0);
     expect(r.lines.at(-1)).toMatchObject({ type: 'report', file: out, runs: 2, failed: [] });
+    // An ETA from the first progress record (priced stage by stage, before any run finished), 0 at the end.
+    const progress = r.lines.filter((l) => l.type === 'progress');
+    expect(progress[0]).toMatchObject({ done: 0, etaSeconds: expect.any(Number) });
+    expect((progress[0] as { etaSeconds: number }).etaSeconds).toBeGreaterThan(0);
+    expect(progress.at(-1)).toMatchObject({ done: 2, etaSeconds: 0 });
     const md = readFileSync(out, 'utf8');
     expect(md).toContain(`\`${runId}\``); // the spa run above, reused rather than trained again
     expect(md).toMatch(/^\| sft \| .+ \| 1 \|$/m);

@@ -73,7 +73,8 @@ export function registerReproduce(program: Command): void {
         parallel,
         onComputed: () => session?.runComputed(),
         onProgress: (p) => {
-          const detail = p.run ? `${p.run.env} ${p.run.method} s${p.run.seed}: ${p.run.status}${p.etaSeconds !== null ? `, ~${Math.round(p.etaSeconds / 60)} min left` : ''}` : '';
+          const eta = p.etaSeconds === null ? '' : p.etaSeconds >= 5400 ? `~${(p.etaSeconds / 3600).toFixed(1)} h left` : `~${Math.round(p.etaSeconds / 60)} min left`;
+          const detail = [p.run ? `${p.run.env} ${p.run.method} s${p.run.seed}: ${p.run.status}` : '', eta].filter(Boolean).join(', ');
           if (bar) bar.tick(p.done, detail);
           else out.record('progress', { done: p.done, total: p.total, run: p.run?.id ?? null, status: p.run?.status ?? null, etaSeconds: p.etaSeconds });
         },
