@@ -80,6 +80,19 @@ describe('MetricTable', () => {
     expect(s.last).toBe(0.5);
     expect(s.smooth).toBeNull();
   });
+  it('counts updates from the start of their stage, so runs with different stage offsets line up', () => {
+    const ppo = new MetricTable();
+    const spa = new MetricTable();
+    ppo.append([{ step: 1309, 'sft/loss': 0.3, stage: 'sft' }, ...[1310, 1311].map((step, i) => ({ step, 'charts/success_rate': i, stage: 'rl' })), { step: 1312, 'eval/success_rate': 0.1, stage: 'eval' }]);
+    spa.append([{ step: 1342, 'progress/mse': 0.1, stage: 'estimator' }, ...[1343, 1344].map((step, i) => ({ step, 'charts/success_rate': i, stage: 'rl' })), { step: 1345, 'eval/success_rate': 0.2, stage: 'eval' }]);
+    for (const t of [ppo, spa]) {
+      expect(t.series('charts/success_rate', 'stage_step', 0).raw.map((p) => p.x)).toEqual([1, 2]);
+      expect(t.series('eval/success_rate', 'stage_step', 0).raw.map((p) => p.x)).toEqual([1]);
+    }
+    // The point still opens its own update in Replay.
+    expect(spa.series('charts/success_rate', 'stage_step', 0).raw.map((p) => p.step)).toEqual([1343, 1344]);
+  });
+
   it('serves a million points decimated, fast enough to redraw live', () => {
     const t = new MetricTable();
     const n = 1_000_000;

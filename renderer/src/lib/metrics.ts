@@ -6,10 +6,12 @@
 import { emaSmooth } from './smoothing';
 import { lttbIndices } from './decimate';
 
-export type XAxis = 'step' | 'global_step' | 't';
+export type XAxis = 'step' | 'stage_step' | 'global_step' | 't';
 
 export const X_AXES: { value: XAxis; label: string }[] = [
   { value: 'step', label: 'update' },
+  // Lines up runs whose stages start at different updates: PPO's RL after SFT, SPA's after SFT and the estimator.
+  { value: 'stage_step', label: 'update within its stage' },
   { value: 'global_step', label: 'environment steps' },
   { value: 't', label: 'wall time (min)' },
 ];
@@ -35,9 +37,12 @@ export class MetricTable {
   readonly minutes: number[] = [];
   /** Environment steps so far, carried forward over records that do not report it (SFT, eval). */
   readonly envSteps: number[] = [];
+  /** The update counted from its stage's first (1, 2, …; records without a stage count as one stage). */
+  readonly stageSteps: number[] = [];
   readonly columns = new Map<string, Column>();
   private t0: number | null = null;
   private lastEnvSteps = 0;
+  private readonly stageStart = new Map<string, number>();
   /** Bumped on every append: a cheap "did anything change" for reactive consumers. */
   version = 0;
 
@@ -52,8 +57,11 @@ export class MetricTable {
       if (this.t0 === null) this.t0 = t;
       const gs = rec.global_step;
       if (typeof gs === 'number' && Number.isFinite(gs)) this.lastEnvSteps = gs;
+      const stage = typeof rec.stage === 'string' ? rec.stage : '';
+      if (!this.stageStart.has(stage)) this.stageStart.set(stage, step);
       const row = this.steps.length;
       this.steps.push(step);
+      this.stageSteps.push(step - (this.stageStart.get(stage) as number) + 1);
       this.minutes.push((t - this.t0) / 60_000);
       this.envSteps.push(this.lastEnvSteps);
       for (const key in rec) {
@@ -78,7 +86,7 @@ export class MetricTable {
   }
 
   xColumn(axis: XAxis): number[] {
-    return axis === 'step' ? this.steps : axis === 't' ? this.minutes : this.envSteps;
+    return axis === 'step' ? this.steps : axis === 'stage_step' ? this.stageSteps : axis === 't' ? this.minutes : this.envSteps;
   }
 
   /**

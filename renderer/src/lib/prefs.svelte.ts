@@ -1,5 +1,5 @@
 /** View preferences that should survive navigation and reloads (not run data). */
-import type { XAxis } from './metrics';
+import { X_AXES, type XAxis } from './metrics';
 
 const KEY = 'spa-studio.prefs';
 
@@ -14,7 +14,7 @@ function load(): Prefs {
     const raw = JSON.parse(localStorage.getItem(KEY) ?? '{}') as Partial<Prefs>;
     return {
       smoothing: typeof raw.smoothing === 'number' && raw.smoothing >= 0 && raw.smoothing < 1 ? raw.smoothing : fallback.smoothing,
-      xAxis: raw.xAxis === 'global_step' || raw.xAxis === 't' || raw.xAxis === 'step' ? raw.xAxis : fallback.xAxis,
+      xAxis: X_AXES.some((a) => a.value === raw.xAxis) ? (raw.xAxis as XAxis) : fallback.xAxis,
     };
   } catch {
     return fallback;
