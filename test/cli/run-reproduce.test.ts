@@ -74,6 +74,9 @@ describe('spa run / eval / reproduce', () => {
     expect(md).toMatch(/^\| sft \| .+ \| 1 \|$/m);
     expect(md).toMatch(/^\| spa \| .+ \| 1 \|$/m);
     expect(md).toMatch(/Progress estimator .*MSE\(Σ c_t, R\) \d/);
+    // How to open them in the studio's Compare view.
+    expect(md).toContain(`spa studio --data-dir ${dataDir}`);
+    expect(md).toMatch(new RegExp(`^- alfworld: \`#/compare\\?ids=[^\`]*${runId}[^\`]*\`$`, 'm'));
     // Where the evaluation episodes went: six shares per method, read from the runs' trajectories.
     expect(md).toMatch(/^\| spa( \| \d+\.\d ± \d+\.\d){6} \|$/m);
     // Compute per environment, with the backend as each run's log states it.

@@ -99,6 +99,7 @@ export function registerReproduce(program: Command): void {
         tfjsVersion,
         figuresDir: join(dirname(outFile), 'results'),
         markdownDir: dirname(outFile),
+        dataDir,
       });
       await fsp.mkdir(dirname(outFile), { recursive: true });
       await fsp.writeFile(outFile, markdown);

@@ -158,6 +158,8 @@ export interface ReportContext {
   /** Where the SVGs go (inside the docs folder) and the markdown's folder, to link them. */
   figuresDir: string;
   markdownDir: string;
+  /** The data folder the runs are in (for the studio command that opens them). */
+  dataDir: string;
 }
 
 /** The grid's wall time: the sum of its recorded sessions, else (grids run before sessions were recorded) this invocation's. */
@@ -251,7 +253,13 @@ export async function writeResultsReport(results: readonly RunResult[], ctx: Rep
       lines.push(`| ${se.startedAt.slice(0, 16)}Z | ${se.aliveAt.slice(0, 16)}Z | ${(sessionSeconds(se) / 60).toFixed(1)} | ${se.envs.join(', ')} | ${se.parallel} | ${se.runsComputed} | ${se.ended ? 'yes' : 'interrupted'} |`);
     }
   }
-  lines.push('', '## Runs', '', '| run | env | method | seed | status |', '|---|---|---|---|---|');
+  lines.push('', '## Runs', '');
+  lines.push(`To look at them in the studio: \`spa studio --data-dir ${ctx.dataDir}\`, then add to its address, per environment (seed ${seeds[0] ?? 0}, every method, in Compare):`, '');
+  for (const env of envs) {
+    const ids = results.filter((r) => r.entry.env === env && r.entry.seed === seeds[0]).map((r) => r.entry.id);
+    lines.push(`- ${env}: \`#/compare?ids=${ids.join(',')}\``);
+  }
+  lines.push('', '| run | env | method | seed | status |', '|---|---|---|---|---|');
   for (const r of results) lines.push(`| \`${r.entry.id}\` | ${r.entry.env} | ${r.entry.method} | ${r.entry.seed} | ${r.entry.status} |`);
   lines.push('');
   return lines.join('\n');
