@@ -74,6 +74,8 @@ describe('spa run / eval / reproduce', () => {
     expect(md).toMatch(/^\| sft \| .+ \| 1 \|$/m);
     expect(md).toMatch(/^\| spa \| .+ \| 1 \|$/m);
     expect(md).toMatch(/Progress estimator .*MSE\(Σ c_t, R\) \d/);
+    // The smoke preset's 3 test tasks per split: one task is a third of a split's success rate.
+    expect(md).toContain('Each run plays 3 seen and 3 unseen test tasks once: one task is 33.3 points');
     // How to open them in the studio's Compare view.
     expect(md).toContain(`spa studio --data-dir ${dataDir}`);
     expect(md).toMatch(new RegExp(`^- alfworld: \`#/compare\\?ids=[^\`]*${runId}[^\`]*\`$`, 'm'));

@@ -196,6 +196,11 @@ export async function writeResultsReport(results: readonly RunResult[], ctx: Rep
         `| ${m} | ${pctPm(stat(rs, 'eval/success_rate_seen'))} | ${pctPm(stat(rs, 'eval/success_rate_unseen'))} | ${pctPm(stat(rs, 'eval/grounding_accuracy_seen'))} | ${pctPm(stat(rs, 'eval/grounding_accuracy_unseen'))} | ${numPm(stat(rs, 'eval/avg_reward'))} | ${numPm(stat(rs, 'eval/mean_steps'), 1)} | ${rs.length} |`,
       );
     }
+    const episodes = results.find((r) => r.entry.env === env && r.failures)?.failures?.episodes;
+    if (episodes) {
+      const perSplit = episodes / 2;
+      lines.push('', `Each run plays ${perSplit} seen and ${perSplit} unseen test tasks once: one task is ${(100 / perSplit).toFixed(1)} points of a split's success rate.`);
+    }
     const spa = of('spa');
     if (spa.length) {
       lines.push(
