@@ -1,7 +1,9 @@
 /**
  * How every `spa` subcommand talks to its caller: human text and progress bars on a
  * terminal, or `--json`: one JSON object per line on stdout ({"type": …}), progress
- * included, nothing else on stdout.
+ * included, nothing else on stdout. Without a terminal (a log file, nohup, CI) progress is
+ * a plain line on stderr at most every LOG_PROGRESS_MS, so an overnight grid's log shows
+ * where it is.
  */
 import cliProgress from 'cli-progress';
 
@@ -27,9 +29,25 @@ export interface Progress {
   stop(): void;
 }
 
-const noProgress: Progress = { tick() {}, stop() {} };
+/** How often a non-terminal gets a progress line (the last one always comes). */
+export const LOG_PROGRESS_MS = 60_000;
 
-export function createOutput(json: boolean, stdout: NodeJS.WriteStream = process.stdout, stderr: NodeJS.WriteStream = process.stderr): Output {
+function logProgress(label: string, total: number, stderr: NodeJS.WritableStream, now: () => number): Progress {
+  let last = -Infinity;
+  let lastDone = -1;
+  return {
+    tick(done, detail) {
+      const t = now();
+      if (done === lastDone || (t - last < LOG_PROGRESS_MS && done < total)) return;
+      last = t;
+      lastDone = done;
+      stderr.write(`${new Date().toISOString().slice(0, 19)}Z ${label} ${done}/${total}${detail ? ` ${detail}` : ''}\n`);
+    },
+    stop() {},
+  };
+}
+
+export function createOutput(json: boolean, stdout: NodeJS.WriteStream = process.stdout, stderr: NodeJS.WriteStream = process.stderr, now: () => number = Date.now): Output {
   const output: Output = {
     json,
     record(type, data, human) {
@@ -53,7 +71,7 @@ export function createOutput(json: boolean, stdout: NodeJS.WriteStream = process
           stop() {},
         };
       }
-      if (!stderr.isTTY) return noProgress;
+      if (!stderr.isTTY) return logProgress(label, total, stderr, now);
       const bar = new cliProgress.SingleBar(
         { format: `${label} [{bar}] {percentage}% {value}/{total} {detail} eta {eta_formatted}`, stream: stderr, hideCursor: true, clearOnComplete: true },
         cliProgress.Presets.shades_classic,
