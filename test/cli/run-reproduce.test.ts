@@ -76,6 +76,8 @@ describe('spa run / eval / reproduce', () => {
     expect(md).toMatch(/Progress estimator .*MSE\(Σ c_t, R\) \d/);
     // The smoke preset's 3 test tasks per split: one task is a third of a split's success rate.
     expect(md).toContain('Each run plays 3 seen and 3 unseen test tasks once: one task is 33.3 points');
+    // How far RL moved the policy, and what the critic had learnt.
+    expect(md).toMatch(/^- spa: training-rollout success .+; at the last iteration: KL estimate to the SFT policy -?\d\.\d{3} ± \d\.\d{3} nats per training sequence, critic explained variance -?\d+\.\d\d ± \d+\.\d\d\.$/m);
     // How to open them in the studio's Compare view.
     expect(md).toContain(`spa studio --data-dir ${dataDir}`);
     expect(md).toMatch(new RegExp(`^- alfworld: \`#/compare\\?ids=[^\`]*${runId}[^\`]*\`$`, 'm'));
@@ -84,6 +86,7 @@ describe('spa run / eval / reproduce', () => {
     // Compute per environment, with the backend as each run's log states it.
     expect(md).toMatch(/^\| alfworld \| 2 \| [\d.]+ \| [\d.]+ min \(.+\) \| \w+ \(.+\) \|$/m);
     expect(existsSync(join(dataDir, 'docs', 'results', 'alfworld-train-success.svg'))).toBe(true);
+    expect(existsSync(join(dataDir, 'docs', 'results', 'alfworld-train-grounding.svg'))).toBe(true);
     // The grid's clock: this invocation is a recorded session (it computed the sft run), summed in the header.
     expect(md).toMatch(/Grid wall time: \*\*[\d.]+ h\*\* over 1 `spa reproduce` session/);
     expect(md).toMatch(/^\| \S+Z \| \S+Z \| [\d.]+ \| alfworld \| 1 \| 1 \| yes \|$/m);

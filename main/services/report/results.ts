@@ -123,7 +123,11 @@ function diagnostics(of: (m: string) => RunResult[]): string[] {
     const first = meanStd(series.map((v) => v[0] as number));
     const last = meanStd(series.map((v) => v[v.length - 1] as number));
     const overall = meanStd(series.map(mean));
-    out.push(`- ${m}: training-rollout success ${pctPm(first)}% at the first RL iteration → ${pctPm(last)}% at the last (mean over iterations ${pctPm(overall)}%).`);
+    // How far RL moved the policy, and whether the critic had learnt anything to baseline with.
+    const kl = stageMean(of(m), 'rl', 'charts/mean_kl', 'last');
+    const ev = stageMean(of(m), 'rl', 'losses/explained_variance', 'last');
+    const moved = [kl.n ? `KL estimate to the SFT policy ${numPm(kl)} nats per training sequence` : '', ev.n ? `critic explained variance ${numPm(ev, 2)}` : ''].filter(Boolean).join(', ');
+    out.push(`- ${m}: training-rollout success ${pctPm(first)}% at the first RL iteration → ${pctPm(last)}% at the last (mean over iterations ${pctPm(overall)}%)${moved ? `; at the last iteration: ${moved}` : ''}.`);
   }
   return out;
 }
@@ -209,15 +213,19 @@ export async function writeResultsReport(results: readonly RunResult[], ctx: Rep
       );
     }
     lines.push(...diagnostics(of), ...failureTable(methods, of));
-    // Learning curves of the RL methods.
-    const series: Series[] = methods
-      .map((m) => ({ m, c: curve(of(m), 'charts/success_rate') }))
-      .filter(({ c }) => c.x.length > 0)
-      .map(({ m, c }) => ({ label: m, ...c }));
-    if (series.length) {
-      const file = join(ctx.figuresDir, `${env}-train-success.svg`);
-      await fsp.writeFile(file, lineChartSvg(series, { title: `${env}: success rate of training rollouts`, xLabel: 'RL iteration', yLabel: 'success rate', yRange: [0, 1] }));
-      lines.push('', `![${env} learning curves](${relative(ctx.markdownDir, file)})`);
+    // Learning curves of the RL methods: success, and grounding (what SPA's β term rewards).
+    for (const [key, name, what] of [
+      ['charts/success_rate', 'train-success', 'success rate'],
+      ['charts/grounding_accuracy', 'train-grounding', 'grounding accuracy'],
+    ] as const) {
+      const series: Series[] = methods
+        .map((m) => ({ m, c: curve(of(m), key) }))
+        .filter(({ c }) => c.x.length > 0)
+        .map(({ m, c }) => ({ label: m, ...c }));
+      if (!series.length) continue;
+      const file = join(ctx.figuresDir, `${env}-${name}.svg`);
+      await fsp.writeFile(file, lineChartSvg(series, { title: `${env}: ${what} of training rollouts (mean ± std over seeds)`, xLabel: 'RL iteration', yLabel: what, yBounds: [0, 1] }));
+      lines.push('', `![${env}: ${what} of training rollouts](${relative(ctx.markdownDir, file)})`);
     }
     lines.push('');
     // The claim, checked.

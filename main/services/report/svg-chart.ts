@@ -19,18 +19,35 @@ export interface ChartOptions {
   yLabel: string;
   width?: number;
   height?: number;
-  /** Fixed y range (e.g. [0, 1] for rates); default: the data's. */
+  /** Fixed y range; default: the data's, within `yBounds`. */
   yRange?: [number, number];
+  /** Where the y axis may go (e.g. [0, 1] for rates): it spans the data and the lower bound, rounded to a tick, never past these. */
+  yBounds?: [number, number];
 }
 
 const PALETTE = ['#1f77b4', '#d62728', '#2ca02c', '#ff7f0e', '#9467bd', '#8c564b', '#e377c2', '#7f7f7f'];
 
 const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-const fmt = (v: number) => (Math.abs(v) >= 100 ? v.toFixed(0) : Math.abs(v) >= 1 ? v.toFixed(1) : v.toFixed(2));
+/** A tick label: a round number as written (0.025, 0.5, 10), no float noise. */
+const fmt = (v: number) => String(Number(v.toFixed(6)));
 
-function ticks(lo: number, hi: number, n = 5): number[] {
-  if (hi <= lo) return [lo];
-  return Array.from({ length: n }, (_, i) => lo + ((hi - lo) * i) / (n - 1));
+/** A round step (1, 2, 2.5 or 5 × 10^k; no 2.5 for whole numbers) nearest to a quarter of [lo, hi]. */
+function niceStep(lo: number, hi: number, integer = false): number {
+  const raw = (hi - lo) / 4;
+  const mag = 10 ** Math.floor(Math.log10(raw));
+  const near = (f: number) => Math.abs(Math.log((f * mag) / raw));
+  const step = (integer ? [1, 2, 5, 10] : [1, 2, 2.5, 5, 10]).reduce((a, b) => (near(b) < near(a) ? b : a)) * mag;
+  return integer ? Math.max(1, Math.round(step)) : step;
+}
+
+/** Ticks at multiples of a round step inside [lo, hi] (integers only when `integer`, e.g. iterations). */
+export function ticks(lo: number, hi: number, integer = false): number[] {
+  if (!(hi > lo)) return [lo];
+  const step = niceStep(lo, hi, integer);
+  const out: number[] = [];
+  for (let k = Math.ceil(lo / step - 1e-9); k * step <= hi + step * 1e-9; k++) out.push(Number((k * step).toFixed(10)) + 0); // no float noise, no -0
+
+  return out;
 }
 
 export function lineChartSvg(series: readonly Series[], o: ChartOptions): string {
@@ -41,7 +58,16 @@ export function lineChartSvg(series: readonly Series[], o: ChartOptions): string
   const ys = series.flatMap((s) => s.y.flatMap((y, i) => [y - (s.spread?.[i] ?? 0), y + (s.spread?.[i] ?? 0)]));
   const [x0, x1] = xs.length ? [Math.min(...xs), Math.max(...xs)] : [0, 1];
   let [y0, y1] = o.yRange ?? (ys.length ? [Math.min(...ys), Math.max(...ys)] : [0, 1]);
+  if (!o.yRange && o.yBounds) {
+    const [lo, hi] = o.yBounds;
+    y0 = lo;
+    // Up to the next round tick above the data, so the top line is labelled.
+    const top = Math.min(hi, Math.max(y1, lo + (hi - lo) / 20));
+    const step = niceStep(y0, top);
+    y1 = Math.min(hi, Math.ceil(top / step - 1e-9) * step);
+  }
   if (y1 === y0) [y0, y1] = [y0 - 0.5, y1 + 0.5];
+  const clampY = (y: number) => Math.min(y1, Math.max(y0, y));
   const px = (x: number) => m.l + ((x - x0) / Math.max(x1 - x0, 1e-9)) * (W - m.l - m.r);
   const py = (y: number) => H - m.b - ((y - y0) / (y1 - y0)) * (H - m.t - m.b);
   const out: string[] = [
@@ -52,7 +78,7 @@ export function lineChartSvg(series: readonly Series[], o: ChartOptions): string
   for (const t of ticks(y0, y1)) {
     out.push(`<line x1="${m.l}" x2="${W - m.r}" y1="${py(t)}" y2="${py(t)}" stroke="#e5e5e5"/>`, `<text x="${m.l - 6}" y="${py(t) + 4}" text-anchor="end" fill="#555">${fmt(t)}</text>`);
   }
-  for (const t of ticks(x0, x1)) out.push(`<text x="${px(t)}" y="${H - m.b + 16}" text-anchor="middle" fill="#555">${fmt(t)}</text>`);
+  for (const t of ticks(x0, x1, xs.every(Number.isInteger))) out.push(`<text x="${px(t)}" y="${H - m.b + 16}" text-anchor="middle" fill="#555">${fmt(t)}</text>`);
   out.push(
     `<line x1="${m.l}" x2="${W - m.r}" y1="${H - m.b}" y2="${H - m.b}" stroke="#888"/>`,
     `<line x1="${m.l}" x2="${m.l}" y1="${m.t}" y2="${H - m.b}" stroke="#888"/>`,
@@ -62,8 +88,8 @@ export function lineChartSvg(series: readonly Series[], o: ChartOptions): string
   series.forEach((s, k) => {
     const color = PALETTE[k % PALETTE.length] as string;
     if (s.spread && s.x.length > 1) {
-      const upper = s.x.map((x, i) => `${px(x)},${py((s.y[i] as number) + (s.spread?.[i] ?? 0))}`);
-      const lower = s.x.map((x, i) => `${px(x)},${py((s.y[i] as number) - (s.spread?.[i] ?? 0))}`).reverse();
+      const upper = s.x.map((x, i) => `${px(x)},${py(clampY((s.y[i] as number) + (s.spread?.[i] ?? 0)))}`);
+      const lower = s.x.map((x, i) => `${px(x)},${py(clampY((s.y[i] as number) - (s.spread?.[i] ?? 0)))}`).reverse();
       out.push(`<polygon points="${[...upper, ...lower].join(' ')}" fill="${color}" fill-opacity="0.12" stroke="none"/>`);
     }
     const pts = s.x.map((x, i) => `${px(x)},${py(s.y[i] as number)}`).join(' ');
