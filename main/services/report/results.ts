@@ -124,9 +124,11 @@ function diagnostics(of: (m: string) => RunResult[]): string[] {
     const last = meanStd(series.map((v) => v[v.length - 1] as number));
     const overall = meanStd(series.map(mean));
     // How far RL moved the policy, and whether the critic had learnt anything to baseline with.
-    const kl = stageMean(of(m), 'rl', 'charts/mean_kl', 'last');
+    // PPO logs the summed KL per training sequence (its adaptive controller's input); GRPO its loss's per-token KL.
+    const [klKey, klUnit] = m === 'grpo' ? ['losses/kl', 'per token'] : ['charts/mean_kl', 'per training sequence'];
+    const kl = stageMean(of(m), 'rl', klKey, 'last');
     const ev = stageMean(of(m), 'rl', 'losses/explained_variance', 'last');
-    const moved = [kl.n ? `KL estimate to the SFT policy ${numPm(kl)} nats per training sequence` : '', ev.n ? `critic explained variance ${numPm(ev, 2)}` : ''].filter(Boolean).join(', ');
+    const moved = [kl.n ? `KL estimate to the SFT policy ${numPm(kl)} nats ${klUnit}` : '', ev.n ? `critic explained variance ${numPm(ev, 2)}` : ''].filter(Boolean).join(', ');
     out.push(`- ${m}: training-rollout success ${pctPm(first)}% at the first RL iteration → ${pctPm(last)}% at the last (mean over iterations ${pctPm(overall)}%)${moved ? `; at the last iteration: ${moved}` : ''}.`);
   }
   return out;
