@@ -12,7 +12,8 @@ import { METHODS, PRESETS, type Method, type Preset } from '../../../common/run-
 import { defaultDataDir } from '../../data-dir';
 import { createSupervisor } from '../../jobs/supervisor';
 import { appVersion } from '../../server/app-paths';
-import { loadRunResults, writeResultsReport } from '../../services/report/results';
+import { writeResultsReport } from '../../services/report/results';
+import { loadRunResults } from '../../services/report/run-results';
 import { findRun, gridConfigs, REPRODUCE_METHODS, runGrid } from '../../services/reproduce';
 import { readGridSessions, startGridSession } from '../../services/reproduce-sessions';
 import { parseCount, parseEnvList } from '../args';

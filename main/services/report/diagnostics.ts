@@ -1,0 +1,56 @@
+/** The report's "why" per environment: what SPA's result rests on, and where evaluation episodes go wrong. */
+import { FAILURE_COLUMNS } from './failure-modes';
+import type { RunResult } from './run-results';
+import { mean, meanStd, numPm, pctPm, stageMean, stageValues, stat } from './stats';
+
+/**
+ * What SPA's result rests on, so a reader can see why it wins or not: how much signal the
+ * estimator had (successful explorations), how well it fits against predicting zero, and what
+ * RL did to the training success rate.
+ */
+export function diagnostics(of: (m: string) => RunResult[]): string[] {
+  const spa = of('spa');
+  if (!spa.length) return [];
+  const explored = stageMean(spa, 'explore', 'explore/success_rate');
+  const trainMse = stageMean(spa, 'estimator', 'progress/mse', 'last');
+  const trainCorr = stageMean(spa, 'estimator', 'progress/oracle_corr', 'last');
+  const zeroRef = stat(spa, 'eval/success_rate');
+  const out = ['', 'What the SPA result rests on:'];
+  if (explored.n) out.push(`- exploration (the estimator's only data): ${pctPm(explored)}% of rollouts succeeded.`);
+  if (trainMse.n) out.push(`- the estimator on its training set: MSE(Σ c_t, R) ${numPm(trainMse)}, oracle correlation ${numPm(trainCorr)}.`);
+  if (zeroRef.n) out.push(`- for scale: with rewards in {0, 1}, predicting Σ c_t = 0 for every evaluation trajectory scores MSE = the success rate, ${numPm(zeroRef)}.`);
+  for (const m of ['spa', 'ppo', 'grpo']) {
+    const series = of(m)
+      .map((r) => stageValues(r, 'rl', 'charts/success_rate'))
+      .filter((v) => v.length > 1);
+    if (!series.length) continue;
+    const first = meanStd(series.map((v) => v[0] as number));
+    const last = meanStd(series.map((v) => v[v.length - 1] as number));
+    const overall = meanStd(series.map(mean));
+    // How far RL moved the policy, and whether the critic had learnt anything to baseline with.
+    // PPO logs the summed KL per training sequence (its adaptive controller's input); GRPO its loss's per-token KL.
+    const [klKey, klUnit] = m === 'grpo' ? ['losses/kl', 'per token'] : ['charts/mean_kl', 'per training sequence'];
+    const kl = stageMean(of(m), 'rl', klKey, 'last');
+    const ev = stageMean(of(m), 'rl', 'losses/explained_variance', 'last');
+    const moved = [kl.n ? `KL estimate to the SFT policy ${numPm(kl)} nats ${klUnit}` : '', ev.n ? `critic explained variance ${numPm(ev, 2)}` : ''].filter(Boolean).join(', ');
+    out.push(`- ${m}: training-rollout success ${pctPm(first)}% at the first RL iteration → ${pctPm(last)}% at the last (mean over iterations ${pctPm(overall)}%)${moved ? `; at the last iteration: ${moved}` : ''}.`);
+  }
+  return out;
+}
+
+/** Where each method's evaluation episodes go wrong, mean ± std over seeds (failure-modes.ts). */
+export function failureTable(methods: readonly string[], of: (m: string) => RunResult[]): string[] {
+  const rows = methods
+    .map((m) => ({ m, profiles: of(m).flatMap((r) => (r.failures ? [r.failures] : [])) }))
+    .filter(({ profiles }) => profiles.length > 0);
+  if (!rows.length) return [];
+  const out = [
+    '',
+    'Where the evaluation episodes go wrong (both splits; an episode is solved, finished by the agent unsolved, or out of steps; turns are shares of all evaluation turns):',
+    '',
+    `| method | ${FAILURE_COLUMNS.map(([, title]) => title).join(' | ')} |`,
+    `|---|${FAILURE_COLUMNS.map(() => '---').join('|')}|`,
+  ];
+  for (const { m, profiles } of rows) out.push(`| ${m} | ${FAILURE_COLUMNS.map(([key]) => pctPm(meanStd(profiles.map((p) => p[key])))).join(' | ')} |`);
+  return out;
+}
