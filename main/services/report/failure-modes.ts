@@ -13,7 +13,7 @@ export interface FailureProfile {
   /** Ended by the agent without success (WebShop: bought the wrong thing). */
   finishedUnsolved: number;
   outOfSteps: number;
-  /** Out of steps with the last STUCK_TURNS turns word for word the same. */
+  /** Out of steps with the same action in its last STUCK_TURNS turns (the same text, for turns without one). */
   stuck: number;
   turns: number;
   /** Shares of turns, in [0, 1]. */
@@ -21,11 +21,11 @@ export interface FailureProfile {
   notExecutable: number;
 }
 
-/** Identical last turns that count as stuck: greedy decoding repeats itself exactly once it loops. */
+/** Repeats that count as stuck: greedy decoding retries one action, often with a reworded thought. */
 export const STUCK_TURNS = 3;
 
 const isStuck = (t: RunTrajectory): boolean => {
-  const last = t.steps.slice(-STUCK_TURNS).map((s) => s.text);
+  const last = t.steps.slice(-STUCK_TURNS).map((s) => s.action ?? s.text);
   return last.length === STUCK_TURNS && last.every((x) => x === last[0]);
 };
 
@@ -72,7 +72,7 @@ export const FAILURE_COLUMNS: ReadonlyArray<readonly [keyof FailureProfile, stri
   ['solved', 'solved %'],
   ['finishedUnsolved', 'finished unsolved %'],
   ['outOfSteps', 'out of steps %'],
-  ['stuck', `… stuck repeating a turn (last ${STUCK_TURNS}) %`],
+  ['stuck', `… stuck repeating an action (last ${STUCK_TURNS}) %`],
   ['noAction', 'turns with no Action %'],
   ['notExecutable', 'turns not executable %'],
 ];

@@ -55,6 +55,12 @@ describe('failureProfile', () => {
     });
   });
 
+  it('calls an episode stuck when it retries one action with reworded thoughts', () => {
+    const t = episode('eval-seen', ['nothing', 'nothing', 'nothing'], {});
+    t.steps.forEach((s, i) => (s.text = `Thought: attempt ${i}.\nAction: ${s.action}`));
+    expect(failureProfile([t])?.stuck).toBe(1);
+  });
+
   it('is null for a run without evaluation episodes', () => {
     expect(failureProfile([episode('explore', ['ok'], { success: true })])).toBeNull();
   });
