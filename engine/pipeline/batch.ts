@@ -1,4 +1,5 @@
-/** Padding token sequences into next-token batches, and picking minibatch rows out of them. */
+/** Padding token sequences into next-token batches, picking minibatch rows out of them, and forward passes over them in chunks. */
+import * as tf from '@tensorflow/tfjs';
 
 export interface PackedRows {
   /** Positions per row (longest sequence − 1). */
@@ -28,4 +29,26 @@ export function takeRows<A extends Float32Array | Int32Array>(a: A, idx: readonl
   const out = new (a.constructor as new (n: number) => A)(idx.length * L);
   idx.forEach((b, k) => out.set(a.subarray(b * L, (b + 1) * L), k * L));
   return out;
+}
+
+/**
+ * Per-position outputs of a forward pass over flat [B, L] rows, `chunk` rows at a time (each chunk
+ * in its own tidy), concatenated row-major. A whole batch at once holds B·L·vocab logits and every
+ * layer's attention together: PPO's 16 VirtualHome rollouts of 40 turns ran the wasm heap out
+ * ("memory access out of bounds"). Rows are independent, so the values are those of one pass.
+ */
+export function forwardRows(
+  rows: { inputs: Int32Array; targets: Int32Array; B: number; L: number },
+  chunk: number,
+  f: (x: tf.Tensor2D, y: tf.Tensor2D) => tf.Tensor[],
+): Float32Array[] {
+  const { inputs, targets, B, L } = rows;
+  let outs: Float32Array[] | null = null;
+  for (let from = 0; from < B; from += Math.max(1, chunk)) {
+    const to = Math.min(B, from + Math.max(1, chunk));
+    const parts = tf.tidy(() => f(tf.tensor2d(inputs.subarray(from * L, to * L), [to - from, L], 'int32'), tf.tensor2d(targets.subarray(from * L, to * L), [to - from, L], 'int32')).map((t) => t.dataSync() as Float32Array));
+    outs ??= parts.map(() => new Float32Array(B * L));
+    parts.forEach((p, k) => (outs as Float32Array[])[k]!.set(p, from * L));
+  }
+  return outs ?? [];
 }

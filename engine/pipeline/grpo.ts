@@ -11,7 +11,7 @@ import { grpoLoss } from '../algo/losses';
 import type { TransformerLM } from '../model/transformer';
 import type { Tokenizer } from '../tokenizer';
 import { pulse } from '../worker/heartbeat';
-import { packRows, takeRows } from './batch';
+import { forwardRows, packRows, takeRows } from './batch';
 import { episodeText, trainingSequences, type PromptLayout } from './step-view';
 
 export interface GrpoOptions {
@@ -38,11 +38,7 @@ export function grpoUpdate(policy: TransformerLM, reference: TransformerLM, opti
   const B = rows.length;
   const { L, inputs, targets, mask } = packRows(rows.map((r) => r.s), tok.special.pad);
   const advantages = Float32Array.from(rows.map((r) => r.a));
-  const [oldLp, refLp] = tf.tidy(() => {
-    const x = tf.tensor2d(inputs, [B, L], 'int32');
-    const y = tf.tensor2d(targets, [B, L], 'int32');
-    return [Float32Array.from(policy.logProbsOf(x, y).dataSync()), Float32Array.from(reference.logProbsOf(x, y).dataSync())];
-  });
+  const [oldLp, refLp] = forwardRows({ inputs, targets, B, L }, opts.miniBatchSize, (x, y) => [policy.logProbsOf(x, y), reference.logProbsOf(x, y)]) as [Float32Array, Float32Array];
   const vars = policy.trainableVariables();
   const stats = { policy: 0, kl: 0, clipFrac: 0, n: 0 };
   const rng = new Rng(`grpo#${opts.seed}`);

@@ -19,7 +19,7 @@ import type { ScalarHead } from '../model/heads';
 import type { TransformerLM } from '../model/transformer';
 import type { Tokenizer } from '../tokenizer';
 import { pulse } from '../worker/heartbeat';
-import { packRows, takeRows } from './batch';
+import { forwardRows, packRows, takeRows } from './batch';
 import type { ScoredBatch } from './fusion';
 import { ACK_STEP, episodeText, trainingSequences, type PromptLayout } from './step-view';
 
@@ -128,13 +128,10 @@ export function ppoUpdate(
 ): PpoMetrics {
   const B = rows.length;
   const { L, inputs, targets, mask } = packRows(rows.map((r) => ({ tokens: r.tokens, targetMask: [0, ...r.mask] })), tok.special.pad);
-  const [oldLp, refLp, oldV] = tf.tidy(() => {
-    const x = tf.tensor2d(inputs, [B, L], 'int32');
-    const y = tf.tensor2d(targets, [B, L], 'int32');
+  const [oldLp, refLp, oldV] = forwardRows({ inputs, targets, B, L }, opts.miniBatchSize, (x, y) => {
     const { logProbs, hidden } = policy.logProbsAndHidden(x, y);
-    const read = (t: tf.Tensor) => Float32Array.from(t.dataSync());
-    return [read(logProbs), read(reference.logProbsOf(x, y)), read(valueHead.apply(hidden))];
-  });
+    return [logProbs, reference.logProbsOf(x, y), valueHead.apply(hidden)];
+  }) as [Float32Array, Float32Array, Float32Array];
   pulse();
   const maskRows = rowsOf(mask, B, L);
   const klRows = rowsOf(oldLp.map((lp, i) => lp - (refLp[i] as number)), B, L);
