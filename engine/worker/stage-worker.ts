@@ -13,6 +13,7 @@ import { StageIo } from '../pipeline/stages/stage-io';
 import { envFaultLimits } from '../pipeline/evaluate';
 import { isolateEnvironments } from './env-host';
 import { startHeartbeat } from './heartbeat';
+import { explainStageError } from './stage-errors';
 
 function send(m: WorkerMessage): void {
   if (process.send && process.connected) process.send(m);
@@ -48,7 +49,7 @@ async function run(job: Parameters<typeof ParentMessageSchema.parse>[0]): Promis
   } catch (e) {
     io.close();
     const err = e as Error;
-    send({ type: 'error', message: err.message, stack: err.stack });
+    send({ type: 'error', message: explainStageError(err.message, backend.backend, msg.job.config), stack: err.stack });
     process.exitCode = 1;
     process.disconnect?.();
   }
