@@ -90,5 +90,12 @@ describe('spa run / eval / reproduce', () => {
     // The grid's clock: this invocation is a recorded session (it computed the sft run), summed in the header.
     expect(md).toMatch(/Grid wall time: \*\*[\d.]+ h\*\* over 1 `spa reproduce` session/);
     expect(md).toMatch(/^\| \S+Z \| \S+Z \| [\d.]+ \| alfworld \| 1 \| 1 \| yes \|$/m);
+    expect(md).not.toContain('Partial grid');
+
+    // A grid of two seeds, reported before the second has run, says it is partial.
+    const partialOut = join(dataDir, 'docs', 'PARTIAL.md');
+    const p = await spa(['reproduce', '--envs', 'alfworld', '--methods', 'sft,spa', '--seeds', '2', '--preset', 'smoke', '--report-only', '--out', partialOut, '--data-dir', dataDir, '--json']);
+    expect(p.code, p.stderr).toBe(0);
+    expect(readFileSync(partialOut, 'utf8')).toContain('**Partial grid: 2 of 4 runs completed** (alfworld 2/4).');
   }, 240_000);
 });

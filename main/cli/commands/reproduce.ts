@@ -101,6 +101,7 @@ export function registerReproduce(program: Command): void {
         figuresDir: join(dirname(outFile), 'results'),
         markdownDir: dirname(outFile),
         dataDir,
+        planned: envs.map((env) => ({ env, runs: configs.filter((c) => c.env === env).length })),
       });
       await fsp.mkdir(dirname(outFile), { recursive: true });
       await fsp.writeFile(outFile, markdown);

@@ -29,6 +29,16 @@ export interface ReportContext {
   markdownDir: string;
   /** The data folder the runs are in (for the studio command that opens them). */
   dataDir: string;
+  /** Runs the grid plans per environment, to say when the report covers only part of it. */
+  planned: readonly { env: string; runs: number }[];
+}
+
+/** "Partial grid: …" when some planned runs have not completed, else nothing. */
+function partialLine(results: readonly RunResult[], planned: ReportContext['planned']): string[] {
+  const total = planned.reduce((a, p) => a + p.runs, 0);
+  if (results.length >= total) return [];
+  const per = planned.map((p) => `${p.env} ${results.filter((r) => r.entry.env === p.env).length}/${p.runs}`).join(', ');
+  return [`**Partial grid: ${results.length} of ${total} runs completed** (${per}). Runs not completed are in no table; rerunning the command finishes them.`, ''];
 }
 
 /** The grid's wall time: the sum of its recorded sessions, else (grids run before sessions were recorded) this invocation's. */
@@ -53,6 +63,7 @@ export async function writeResultsReport(results: readonly RunResult[], ctx: Rep
     `(stages shared between methods ran once per environment and seed). ${gridWallLine(ctx)} Every number below is read from the run folders listed at the end;`,
     'success and grounding are greedy-decoding evaluations on held-out test tasks (seen and unseen splits), mean ± sample std over seeds.',
     '',
+    ...partialLine(results, ctx.planned),
   ];
   const verdicts: string[] = [];
   for (const env of envs) {
