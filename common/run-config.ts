@@ -10,6 +10,16 @@ import { parseWith } from './validate';
 export const METHODS = ['sft', 'rft', 'ppo', 'grpo', 'spa', 'spa-no-grounding', 'spa-no-progress', 'spa-loo'] as const;
 export type Method = (typeof METHODS)[number];
 
+/** Methods whose step rewards come from the progress estimator: they explore, then train it. */
+export function methodNeedsEstimator(method: Method): boolean {
+  return method === 'spa' || method === 'spa-no-grounding';
+}
+
+/** A run explores when RFT, the estimator or offline PPO needs the agent's own rollouts. */
+export function runExplores(c: Pick<RunConfig, 'method' | 'ppo'>): boolean {
+  return c.method === 'rft' || methodNeedsEstimator(c.method) || (c.ppo.mode === 'offline' && c.method !== 'sft');
+}
+
 export const PRESETS = ['smoke', 'quick', 'standard', 'paper'] as const;
 export type Preset = (typeof PRESETS)[number];
 

@@ -6,7 +6,7 @@
  * Rollouts are counted at the environment's step limit: the agents these presets train mostly
  * run out of steps (the standard grid's WebShop evaluations: 9.6 of 10 turns).
  */
-import type { RunConfig } from '../../common/run-config';
+import { methodNeedsEstimator, runExplores, type RunConfig } from '../../common/run-config';
 import type { StageName } from '../../common/worker-protocol';
 import { collectRollouts } from '../../envs/core/rollout';
 import { formatTaskId } from '../../envs/core/task-id';
@@ -29,7 +29,6 @@ const GENERATED_SHARE = 0.7;
 const SAMPLE_DEMOS = 12;
 /** Expert play of the training tasks and the tokenizer (quick grid: 6 s). */
 const DATA_STAGE_SECONDS = 10;
-const ESTIMATOR_METHODS: readonly RunConfig['method'][] = ['spa', 'spa-no-grounding'];
 
 interface ViewSample {
   /** Tokens SFT trains on per expert demonstration (its packed step views). */
@@ -83,10 +82,9 @@ export function estimateStageSeconds(c: RunConfig, backendName: string): StageSe
   const sftSeconds = (c.data.expertTasks * c.sft.epochs * v.tokensPerDemo) / speed;
   const exploreRollouts = c.explore.tasks * c.explore.rolloutsPerTask;
   const out: StageSeconds = { data: DATA_STAGE_SECONDS, sft: sftSeconds, eval: 2 * c.data.evalTasks * maxTurns * turnSeconds };
-  const explores = c.method === 'rft' || ESTIMATOR_METHODS.includes(c.method) || (c.ppo.mode === 'offline' && c.method !== 'sft');
-  if (explores) out.explore = exploreRollouts * maxTurns * turnSeconds;
+  if (runExplores(c)) out.explore = exploreRollouts * maxTurns * turnSeconds;
   // The estimator trains on each exploration rollout's packed views, as SFT does on a demonstration.
-  if (ESTIMATOR_METHODS.includes(c.method)) out.estimator = (exploreRollouts * c.estimator.epochs * tokensPerRollout) / speed;
+  if (methodNeedsEstimator(c.method)) out.estimator = (exploreRollouts * c.estimator.epochs * tokensPerRollout) / speed;
   if (c.method === 'rft') out.rft = sftSeconds;
   // PPO plays its batch, then trains on each rollout's packed views for its epochs, after a forward pass for the old log-probabilities.
   else if (c.method !== 'sft') out.rl = c.ppo.iterations * c.ppo.batchSize * (maxTurns * turnSeconds + (tokensPerRollout * (c.ppo.epochs + 1 / FORWARD_SPEEDUP)) / speed);

@@ -9,7 +9,7 @@
  *   spa-loo/-no-progress  same as ppo
  *   spa, spa-no-grounding data → sft → explore → estimator → rl → eval
  */
-import type { RunConfig } from '../../common/run-config';
+import { methodNeedsEstimator, runExplores, type RunConfig } from '../../common/run-config';
 import type { StageName } from '../../common/worker-protocol';
 
 /** Bump when a stage's code changes what it produces, so old cache entries are not reused. */
@@ -24,8 +24,6 @@ export interface PlannedStage {
   inputs: Record<string, StageName>;
 }
 
-const needsEstimator = (m: RunConfig['method']) => m === 'spa' || m === 'spa-no-grounding';
-
 export function planStages(c: RunConfig): PlannedStage[] {
   const v = STAGE_CODE_VERSION;
   const view = { prompt: c.prompt, includeAckStep: c.reward.includeAckStep };
@@ -33,9 +31,9 @@ export function planStages(c: RunConfig): PlannedStage[] {
     { stage: 'data', cached: true, slice: { v, env: c.env, expertTasks: c.data.expertTasks }, inputs: {} },
     { stage: 'sft', cached: true, slice: { v, model: c.model, sft: c.sft, seed: c.seed, prompt: c.prompt }, inputs: { data: 'data' } },
   ];
-  const explore = c.method === 'rft' || needsEstimator(c.method) || (c.ppo.mode === 'offline' && c.method !== 'sft');
+  const explore = runExplores(c);
   if (explore) stages.push({ stage: 'explore', cached: true, slice: { v, explore: c.explore, seed: c.seed, tasks: c.explore.tasks }, inputs: { sft: 'sft' } });
-  if (needsEstimator(c.method)) {
+  if (methodNeedsEstimator(c.method)) {
     stages.push({ stage: 'estimator', cached: true, slice: { v, estimator: c.estimator, seed: c.seed, view }, inputs: { sft: 'sft', explore: 'explore' } });
   }
   let policy: StageName = 'sft';
@@ -45,12 +43,12 @@ export function planStages(c: RunConfig): PlannedStage[] {
   } else if (c.method !== 'sft') {
     const inputs: Record<string, StageName> = { sft: 'sft' };
     if (explore) inputs.explore = 'explore';
-    if (needsEstimator(c.method)) inputs.estimator = 'estimator';
+    if (methodNeedsEstimator(c.method)) inputs.estimator = 'estimator';
     stages.push({ stage: 'rl', cached: false, slice: null, inputs });
     policy = 'rl';
   }
   const evalInputs: Record<string, StageName> = { policy };
-  if (needsEstimator(c.method)) evalInputs.estimator = 'estimator';
+  if (methodNeedsEstimator(c.method)) evalInputs.estimator = 'estimator';
   stages.push({ stage: 'eval', cached: false, slice: null, inputs: evalInputs });
   return stages;
 }

@@ -14,10 +14,6 @@ import { scoreAndFuse, type ScoredBatch } from '../fusion';
 import type { ProgressEstimator } from '../progress';
 import { viewOptions } from './shared';
 
-export function methodNeedsEstimator(method: RunConfig['method']): boolean {
-  return method === 'spa' || method === 'spa-no-grounding';
-}
-
 /**
  * `pe` scores the batch now (online); null with an estimator method fuses the c_t already
  * stored on the steps (offline: the estimator stage scored the exploration set).

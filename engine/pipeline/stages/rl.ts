@@ -14,6 +14,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { join } from 'node:path';
+import { methodNeedsEstimator } from '../../../common/run-config';
 import type { RunTrajectory } from '../../../common/run-schema';
 import type { Trajectory } from '../../../common/trajectory';
 import { describeEnvError, EnvErrorBudget } from '../../../envs/core/rollout';
@@ -26,7 +27,7 @@ import type { ScoredBatch } from '../fusion';
 import { grpoUpdate } from '../grpo';
 import { ppoRows, ppoUpdate } from '../ppo';
 import { ProgressEstimator } from '../progress';
-import { methodNeedsEstimator, stepRewardsFor } from './rewards';
+import { stepRewardsFor } from './rewards';
 import { attributionMetrics, CHECKPOINTS, loadModel, readStageTrajectories, releaseModel, restoreOptimizerFrom, rolloutMetrics, saveModel, taskIds, viewOptions, type LoadedModel } from './shared';
 import type { StageIo } from './stage-io';
 
