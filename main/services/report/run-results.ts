@@ -1,8 +1,9 @@
 /** What the report reads of each run: its catalog entry, metrics, completed stages, backend line and evaluation failure profile. */
 import { promises as fsp } from 'node:fs';
-import type { CatalogEntry, MetricRecord } from '../../../common/run-schema';
+import type { CatalogEntry, MetricRecord, RunTrajectory } from '../../../common/run-schema';
 import { readCompletedStages, type CompletedStage } from '../../jobs/run-executor';
-import { readMetrics, readRunMeta, readTrajectories, runPaths, workspacePaths } from '../../runs/run-folder';
+import { readMetrics, readRunMeta, runPaths, trajectoryIndexCacheFile, workspacePaths, type WorkspacePaths } from '../../runs/run-folder';
+import { TrajectoryIndex } from '../../runs/trajectory-index';
 import { failureProfile, type FailureProfile } from './failure-modes';
 
 export interface RunResult {
@@ -20,10 +21,32 @@ export function backendDetailOf(log: string): string | null {
   return /^\S+ \[[a-z]+\] backend: (.+)$/m.exec(log)?.[1] ?? null;
 }
 
+/** The evaluation stages' trajectories (their stage names start with this). */
+const EVAL_STAGES = ['eval-seen', 'eval-unseen'];
+
+/**
+ * A run's evaluation trajectories, read through its trajectory index (the snapshot the supervisor
+ * saves when a run ends) instead of parsing every exploration and PPO rollout in the file: an RL
+ * run's trajectories.jsonl is 10–30 MB, its evaluation 80 records.
+ */
+async function evaluationTrajectories(ws: WorkspacePaths, id: string): Promise<RunTrajectory[]> {
+  const index = new TrajectoryIndex(runPaths(ws.runsDir, id).trajectories, trajectoryIndexCacheFile(ws.cacheDir, id));
+  await index.refresh();
+  const out: RunTrajectory[] = [];
+  for (const stage of EVAL_STAGES) {
+    for (const item of index.query({ stage, outcome: 'any', offset: 0, limit: 1000 }, () => 0).items) {
+      const t = await index.read(item.index);
+      if (t) out.push(t);
+    }
+  }
+  return out;
+}
+
 export async function loadRunResults(dataDir: string, entries: readonly CatalogEntry[]): Promise<RunResult[]> {
+  const ws = workspacePaths(dataDir);
   const out: RunResult[] = [];
   for (const entry of entries) {
-    const { dir, log: logPath } = runPaths(workspacePaths(dataDir).runsDir, entry.id);
+    const { dir, log: logPath } = runPaths(ws.runsDir, entry.id);
     await readRunMeta(dir); // a run we cannot read is an error, not a silent gap in the table
     const log = await fsp.readFile(logPath, 'utf8').catch(() => '');
     out.push({
@@ -31,7 +54,7 @@ export async function loadRunResults(dataDir: string, entries: readonly CatalogE
       metrics: (await readMetrics(dir)).records,
       stages: await readCompletedStages(dir),
       backendDetail: backendDetailOf(log),
-      failures: failureProfile((await readTrajectories(dir)).records),
+      failures: failureProfile(await evaluationTrajectories(ws, entry.id)),
     });
   }
   return out;
