@@ -21,7 +21,7 @@ import { appendRunLog, openMetricsLog, openTrajectoryLog } from '../runs/run-fol
 import { completeStage, openStage, stageKey } from '../runs/stage-cache';
 import { planStages } from './plan';
 
-const STAGES_FILE = 'stages.json';
+export const STAGES_FILE = 'stages.json';
 
 const CompletedStageSchema = z.object({
   stage: z.string(),

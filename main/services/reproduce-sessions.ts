@@ -14,6 +14,9 @@ import { readJsonFile } from '../runs/run-folder';
 export const GRID_SESSION_SCHEMA = 'spa-studio/reproduce-session@1' as const;
 const SESSIONS_DIR = 'reproduce-sessions';
 
+/** Where a data folder keeps its grid session records. */
+export const gridSessionsDir = (dataDir: string) => join(dataDir, SESSIONS_DIR);
+
 const GridSessionSchema = z.object({
   schema: z.literal(GRID_SESSION_SCHEMA),
   preset: z.string(),
@@ -45,7 +48,7 @@ export async function startGridSession(
 ): Promise<GridSessionHandle> {
   const now = opts.now ?? (() => new Date());
   const startedAt = now().toISOString();
-  const dir = join(dataDir, SESSIONS_DIR);
+  const dir = gridSessionsDir(dataDir);
   await fsp.mkdir(dir, { recursive: true });
   const file = join(dir, `${startedAt.replace(/[:.]/g, '-')}-${process.pid}.json`);
   const session: GridSession = { schema: GRID_SESSION_SCHEMA, ...grid, pid: process.pid, startedAt, aliveAt: startedAt, ended: false, runsComputed: 0 };
@@ -73,7 +76,7 @@ export async function startGridSession(
 
 /** The recorded sessions of grids at `preset` in this data folder, oldest first; unreadable records are skipped. */
 export async function readGridSessions(dataDir: string, preset: string): Promise<GridSession[]> {
-  const dir = join(dataDir, SESSIONS_DIR);
+  const dir = gridSessionsDir(dataDir);
   const names = await fsp.readdir(dir).catch(() => [] as string[]);
   const sessions: GridSession[] = [];
   for (const name of names.filter((n) => n.endsWith('.json'))) {

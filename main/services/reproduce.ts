@@ -70,7 +70,12 @@ export async function findRun(sup: Supervisor, dataDir: string, config: RunConfi
 }
 
 /** Runs (or reuses, or resumes) every config, `parallel` at a time; returns the run ids in config order. */
-export async function runGrid(sup: Supervisor, dataDir: string, configs: readonly RunConfig[], opts: { parallel: number; onProgress?: (p: GridProgress) => void; onComputed?: () => void }): Promise<string[]> {
+export async function runGrid(
+  sup: Supervisor,
+  dataDir: string,
+  configs: readonly RunConfig[],
+  opts: { parallel: number; onProgress?: (p: GridProgress) => void; onComputed?: () => void; onSettled?: (run: CatalogEntry) => Promise<void> },
+): Promise<string[]> {
   const ids: string[] = new Array(configs.length);
   const settled: boolean[] = configs.map(() => false);
   const has = cacheHolds(workspacePaths(dataDir).cacheDir);
@@ -99,6 +104,8 @@ export async function runGrid(sup: Supervisor, dataDir: string, configs: readonl
         opts.onComputed?.();
       }
       ids[i] = id;
+      const entry = sup.catalog.get(id);
+      if (entry) await opts.onSettled?.(entry);
       settled[i] = true;
       eta.settled(computed);
       done++;

@@ -4,7 +4,7 @@
  * reusing that run (same config) and writing its report.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -61,9 +61,13 @@ describe('spa run / eval / reproduce', () => {
 
   it('spa reproduce reuses the finished run with the same config and writes the report', async () => {
     const out = join(dataDir, 'docs', 'RESULTS.md');
-    const r = await spa(['reproduce', '--envs', 'alfworld', '--methods', 'sft,spa', '--seeds', '1', '--preset', 'smoke', '--parallel', '1', '--out', out, '--data-dir', dataDir, '--json']);
+    const evidence = join(dataDir, 'evidence');
+    const r = await spa(['reproduce', '--envs', 'alfworld', '--methods', 'sft,spa', '--seeds', '1', '--preset', 'smoke', '--parallel', '1', '--out', out, '--data-dir', dataDir, '--evidence', evidence, '--json']);
     expect(r.code, r.stderr).toBe(0);
     expect(r.lines.at(-1)).toMatchObject({ type: 'report', file: out, runs: 2, failed: [] });
+    // Both runs kept as evidence: the one reused and the one trained.
+    expect(r.lines.filter((l) => l.type === 'evidence-run').map((l) => l.run)).toContain(runId);
+    expect(readdirSync(join(evidence, 'runs'))).toHaveLength(2);
     // An ETA from the first progress record (priced stage by stage, before any run finished), 0 at the end.
     const progress = r.lines.filter((l) => l.type === 'progress');
     expect(progress[0]).toMatchObject({ done: 0, etaSeconds: expect.any(Number) });
@@ -91,6 +95,16 @@ describe('spa run / eval / reproduce', () => {
     expect(md).toMatch(/Grid wall time: \*\*[\d.]+ h\*\* over 1 `spa reproduce` session/);
     expect(md).toMatch(/^\| \S+Z \| \S+Z \| [\d.]+ \| alfworld \| 1 \| 1 \| yes \|$/m);
     expect(md).not.toContain('Partial grid');
+
+    // The evidence alone, in an empty data folder, gives the same tables and figures.
+    const fresh = join(dataDir, 'from-evidence');
+    const again = join(fresh, 'RESULTS.md');
+    const e = await spa(['reproduce', '--envs', 'alfworld', '--methods', 'sft,spa', '--seeds', '1', '--preset', 'smoke', '--report-only', '--out', again, '--data-dir', fresh, '--evidence', evidence, '--json']);
+    expect(e.code, e.stderr).toBe(0);
+    expect(e.lines[0]).toMatchObject({ type: 'evidence', restored: 2, sessions: 1 });
+    const tables = (text: string) => text.split('\n').filter((l) => l.startsWith('|') || l.startsWith('- ') || l.startsWith('Progress estimator'));
+    expect(tables(readFileSync(again, 'utf8'))).toEqual(tables(md).map((l) => l.replaceAll(dataDir, fresh)));
+    expect(readFileSync(join(fresh, 'results', 'alfworld-train-success.svg'), 'utf8')).toBe(readFileSync(join(dataDir, 'docs', 'results', 'alfworld-train-success.svg'), 'utf8'));
 
     // A grid of two seeds, reported before the second has run, says it is partial.
     const partialOut = join(dataDir, 'docs', 'PARTIAL.md');

@@ -16,6 +16,8 @@ import { writeResultsReport } from '../../services/report/results';
 import { loadRunResults } from '../../services/report/run-results';
 import { findRun, gridConfigs, REPRODUCE_METHODS, runGrid } from '../../services/reproduce';
 import { readGridSessions, startGridSession } from '../../services/reproduce-sessions';
+import { evidenceArchive, packRunEvidence, packSessions, restoreEvidence } from '../../services/grid-evidence';
+import type { CatalogEntry } from '../../../common/run-schema';
 import { parseCount, parseEnvList } from '../args';
 import { createOutput } from '../output';
 
@@ -28,6 +30,7 @@ interface ReproduceOptions {
   out: string;
   dataDir?: string;
   reportOnly?: boolean;
+  evidence?: string;
   json?: boolean;
 }
 
@@ -36,6 +39,17 @@ function parseMethods(value: string | undefined): Method[] {
   const names = value.split(',').map((s) => s.trim());
   for (const n of names) if (!(METHODS as readonly string[]).includes(n)) throw new Error(`Unknown method "${n}". Choose from: ${METHODS.join(', ')}`);
   return names as Method[];
+}
+
+/** --report-only: the grid's completed runs (each kept as evidence when asked), in grid order. */
+async function completedRuns(found: Promise<CatalogEntry | null>[], keep: (run: CatalogEntry) => Promise<void>): Promise<string[]> {
+  const ids: string[] = [];
+  for (const e of await Promise.all(found)) {
+    if (e?.status !== 'completed') continue;
+    await keep(e);
+    ids.push(e.id);
+  }
+  return ids;
 }
 
 export function registerReproduce(program: Command): void {
@@ -50,6 +64,7 @@ export function registerReproduce(program: Command): void {
     .option('--out <file>', 'the report', 'docs/RESULTS.md')
     .option('--data-dir <dir>', 'studio data folder (default $SPA_STUDIO_DATA or ~/.spa-studio)')
     .option('--report-only', 'write the report from the grid runs already completed; start nothing')
+    .option('--evidence <dir>', 'keep each completed run without its weights as <dir>/runs/<run>.tar.gz (and restore those missing from the data folder first)')
     .option('--json', 'one JSON object per line')
     .action(async (o: ReproduceOptions) => {
       const out = createOutput(!!o.json);
@@ -58,10 +73,25 @@ export function registerReproduce(program: Command): void {
       const seeds = parseCount('seeds', o.seeds);
       const configs = gridConfigs({ envs, methods: parseMethods(o.methods), seeds, preset: o.preset as Preset });
       const dataDir = o.dataDir ?? defaultDataDir();
+      const evidence = o.evidence ?? null;
+      if (evidence) {
+        // Before the catalog opens: opening it adds the restored folders.
+        const r = await restoreEvidence(evidence, dataDir);
+        out.record('evidence', { dir: evidence, restored: r.restored.length, sessions: r.sessions }, () => `restored ${r.restored.length} completed run(s) and ${r.sessions} session record(s) from ${evidence}`);
+      }
+      const keepEvidence = async (run: CatalogEntry) => {
+        if (!evidence || run.status !== 'completed') return;
+        const present = await fsp.access(evidenceArchive(evidence, run.id)).then(() => true, () => false);
+        if (!present) {
+          const p = await packRunEvidence(dataDir, run.id, evidence);
+          out.record('evidence-run', { run: run.id, file: p.file, bytes: p.bytes, trajectories: p.trajectories }, () => `kept ${run.id} as ${p.file} (${(p.bytes / 1024).toFixed(0)} KiB)`);
+        }
+        await packSessions(dataDir, evidence);
+      };
       const sup = await createSupervisor({ dataDir });
       const parallel = parseCount('parallel', o.parallel);
       const session = o.reportOnly ? null : await startGridSession(dataDir, { preset: o.preset, envs, seeds, parallel });
-      const stop = () => void Promise.all([sup.shutdown(), session?.end()]).then(() => process.exit(130));
+      const stop = () => void Promise.all([sup.shutdown(), session?.end()]).then(() => (evidence ? packSessions(dataDir, evidence) : 0)).finally(() => process.exit(130));
       process.once('SIGINT', stop);
       process.once('SIGTERM', stop);
       const started = performance.now();
@@ -69,10 +99,11 @@ export function registerReproduce(program: Command): void {
       out.record('grid', { runs: configs.length, envs, preset: o.preset, dataDir }, () => `${configs.length} runs (${envs.join(', ')}; preset ${o.preset}); data in ${dataDir}`);
       // --report-only: the report of what is finished (a grid stopped part-way), nothing started.
       const ids = o.reportOnly
-        ? (await Promise.all(configs.map((c) => findRun(sup, dataDir, c)))).filter((e) => e?.status === 'completed').map((e) => e!.id)
+        ? await completedRuns(configs.map((c) => findRun(sup, dataDir, c)), keepEvidence)
         : await runGrid(sup, dataDir, configs, {
         parallel,
         onComputed: () => session?.runComputed(),
+        onSettled: keepEvidence,
         onProgress: (p) => {
           const eta = p.etaSeconds === null ? '' : p.etaSeconds >= 5400 ? `~${(p.etaSeconds / 3600).toFixed(1)} h left` : `~${Math.round(p.etaSeconds / 60)} min left`;
           const detail = [p.run ? `${p.run.env} ${p.run.method} s${p.run.seed}: ${p.run.status}` : '', eta].filter(Boolean).join(', ');
@@ -82,6 +113,7 @@ export function registerReproduce(program: Command): void {
       });
       bar?.stop();
       await session?.end();
+      if (evidence) await packSessions(dataDir, evidence);
       process.off('SIGINT', stop);
       process.off('SIGTERM', stop);
       const entries = ids.map((id) => sup.catalog.get(id)).filter((e) => e !== undefined);
@@ -91,7 +123,7 @@ export function registerReproduce(program: Command): void {
       const require = createRequire(import.meta.url);
       const tfjsVersion = (JSON.parse(readFileSync(require.resolve('@tensorflow/tfjs/package.json'), 'utf8')) as { version: string }).version;
       const markdown = await writeResultsReport(results, {
-        command: `spa reproduce --envs ${envs.join(',')} --seeds ${o.seeds} --preset ${o.preset}${o.methods ? ` --methods ${o.methods}` : ''}${o.reportOnly ? ' --report-only' : ''}`,
+        command: `spa reproduce --envs ${envs.join(',')} --seeds ${o.seeds} --preset ${o.preset}${o.methods ? ` --methods ${o.methods}` : ''}${o.reportOnly ? ' --report-only' : ''}${evidence ? ` --evidence ${evidence}` : ''}`,
         preset: o.preset,
         wallSeconds: (performance.now() - started) / 1000,
         parallel,
@@ -102,6 +134,7 @@ export function registerReproduce(program: Command): void {
         markdownDir: dirname(outFile),
         dataDir,
         planned: envs.map((env) => ({ env, runs: configs.filter((c) => c.env === env).length })),
+        evidenceDir: evidence,
       });
       await fsp.mkdir(dirname(outFile), { recursive: true });
       await fsp.writeFile(outFile, markdown);

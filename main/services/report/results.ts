@@ -31,6 +31,8 @@ export interface ReportContext {
   dataDir: string;
   /** Runs the grid plans per environment, to say when the report covers only part of it. */
   planned: readonly { env: string; runs: number }[];
+  /** The evidence folder the runs are archived in (grid-evidence.ts), as given on the command line; null when none. */
+  evidenceDir: string | null;
 }
 
 /** "Partial grid: …" when some planned runs have not completed, else nothing. */
@@ -143,6 +145,14 @@ export async function writeResultsReport(results: readonly RunResult[], ctx: Rep
     }
   }
   lines.push('', '## Runs', '');
+  if (ctx.evidenceDir) {
+    const check = [ctx.command, ctx.command.includes('--report-only') ? '' : '--report-only', ctx.command.includes('--evidence') ? '' : `--evidence ${ctx.evidenceDir}`, '--data-dir <an empty folder>'].filter(Boolean).join(' ');
+    lines.push(
+      `Each run's folder without its weights and training rollouts (config, status, stages, metrics, log, evaluation episodes) is kept in \`${ctx.evidenceDir}/runs/<run>.tar.gz\`, the grid's sessions in \`${ctx.evidenceDir}/sessions/\`. ` +
+        `To re-derive this document from them: \`${check}\`; \`spa studio --data-dir <that folder>\` then opens the runs.`,
+      '',
+    );
+  }
   lines.push(`To look at them in the studio: \`spa studio --data-dir ${ctx.dataDir}\`, then add to its address, per environment (seed ${seeds[0] ?? 0}, every method, in Compare):`, '');
   for (const env of envs) {
     const ids = results.filter((r) => r.entry.env === env && r.entry.seed === seeds[0]).map((r) => r.entry.id);
