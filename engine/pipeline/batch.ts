@@ -43,12 +43,13 @@ export function forwardRows(
   f: (x: tf.Tensor2D, y: tf.Tensor2D) => tf.Tensor[],
 ): Float32Array[] {
   const { inputs, targets, B, L } = rows;
-  let outs: Float32Array[] | null = null;
-  for (let from = 0; from < B; from += Math.max(1, chunk)) {
-    const to = Math.min(B, from + Math.max(1, chunk));
-    const parts = tf.tidy(() => f(tf.tensor2d(inputs.subarray(from * L, to * L), [to - from, L], 'int32'), tf.tensor2d(targets.subarray(from * L, to * L), [to - from, L], 'int32')).map((t) => t.dataSync() as Float32Array));
-    outs ??= parts.map(() => new Float32Array(B * L));
-    parts.forEach((p, k) => (outs as Float32Array[])[k]!.set(p, from * L));
+  const step = Math.max(1, chunk);
+  const outs: Float32Array[] = [];
+  for (let from = 0; from < B; from += step) {
+    const to = Math.min(B, from + step);
+    const rowsOf = (a: Int32Array) => tf.tensor2d(a.subarray(from * L, to * L), [to - from, L], 'int32');
+    const parts = tf.tidy(() => f(rowsOf(inputs), rowsOf(targets)).map((t) => t.dataSync() as Float32Array));
+    parts.forEach((p, k) => (outs[k] ??= new Float32Array(B * L)).set(p, from * L));
   }
-  return outs ?? [];
+  return outs;
 }
