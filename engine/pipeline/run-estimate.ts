@@ -41,9 +41,15 @@ interface ViewSample {
 }
 
 const samples = new Map<string, ViewSample>();
-/** Building an environment's tokenizer plays 600 episodes (about a second); once per process. */
+/**
+ * The tokenizer of the first 60 training tasks, not the run's 300: it counts the sample's tokens
+ * within 0.5% (WebShop 15,503 against 15,432 over 12 demonstrations; ALFWorld and VirtualHome equal)
+ * and builds in 0.2 s instead of 1–2.6 s, which the studio's config form waited for. Once per process.
+ */
+const ESTIMATE_TOKENIZER_TASKS = 60;
 const tokenizers = new Map<RunConfig['env'], Tokenizer>();
-const tokenizerOf = (env: RunConfig['env']): Tokenizer => tokenizers.get(env) ?? tokenizers.set(env, buildEnvTokenizer(env)).get(env)!;
+const tokenizerOf = (env: RunConfig['env']): Tokenizer =>
+  tokenizers.get(env) ?? tokenizers.set(env, buildEnvTokenizer(env, { tasks: ESTIMATE_TOKENIZER_TASKS })).get(env)!;
 
 /** Step-view sizes of the first expert demonstrations on the run's training tasks (deterministic, cached). */
 function viewSample(c: RunConfig): ViewSample {
