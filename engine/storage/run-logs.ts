@@ -14,6 +14,8 @@ export const RUN_FILES = {
   trajectories: 'trajectories.jsonl',
   log: 'log.txt',
   annotations: 'annotations.jsonl',
+  /** The stages the run completed, with their cache keys and seconds (main/jobs/run-executor.ts). */
+  stages: 'stages.json',
   checkpoints: 'checkpoints',
 } as const;
 

@@ -17,11 +17,9 @@ import { STAGE_METRICS, STAGE_TRAJECTORIES } from '../../engine/pipeline/stages/
 import { readLogSync } from '../../engine/storage/append-log';
 import { writeFileAtomic } from '../../engine/storage/durable';
 import type { MetricRecord, RunTrajectory } from '../../common/run-schema';
-import { appendRunLog, openMetricsLog, openTrajectoryLog } from '../runs/run-folder';
+import { appendRunLog, openMetricsLog, openTrajectoryLog, RUN_FILES } from '../runs/run-folder';
 import { completeStage, openStage, stageKey } from '../runs/stage-cache';
 import { planStages } from './plan';
-
-export const STAGES_FILE = 'stages.json';
 
 const CompletedStageSchema = z.object({
   stage: z.string(),
@@ -40,15 +38,15 @@ const StagesFileSchema = z.object({ completed: z.array(CompletedStageSchema) });
 
 export async function readCompletedStages(runDir: string): Promise<CompletedStage[]> {
   try {
-    return StagesFileSchema.parse(JSON.parse(await fsp.readFile(join(runDir, STAGES_FILE), 'utf8'))).completed;
+    return StagesFileSchema.parse(JSON.parse(await fsp.readFile(join(runDir, RUN_FILES.stages), 'utf8'))).completed;
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return [];
-    throw new Error(`${STAGES_FILE} is unreadable: ${(e as Error).message}`);
+    throw new Error(`${RUN_FILES.stages} is unreadable: ${(e as Error).message}`);
   }
 }
 
 async function writeCompletedStages(runDir: string, completed: CompletedStage[]): Promise<void> {
-  await writeFileAtomic(join(runDir, STAGES_FILE), JSON.stringify({ completed }, null, 2) + '\n');
+  await writeFileAtomic(join(runDir, RUN_FILES.stages), JSON.stringify({ completed }, null, 2) + '\n');
 }
 
 /** Runs a stage job in a worker; resolves when it is done, rejects with the worker's error or its death. */

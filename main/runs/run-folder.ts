@@ -7,6 +7,8 @@
  *   runs/<id>/trajectories.jsonl  append-only, checked Trajectory records (+ update)
  *   runs/<id>/log.txt             human-readable log, appended
  *   runs/<id>/annotations.jsonl   append-only step annotations (latest per step wins)
+ *   runs/<id>/stages.json         the stages completed: output folder, cache key, seconds (atomic)
+ *   runs/<id>/stages/<stage>/     outputs of the stages that are not cached (RL policy, eval)
  *   runs/<id>/checkpoints/        engine/checkpoint.ts folders (step-<n>/)
  *
  * Writers: main creates the folder; while a worker runs, it appends metrics/trajectories and
@@ -74,6 +76,7 @@ export function runPaths(runsDir: string, id: string): RunPaths {
     trajectories: join(dir, RUN_FILES.trajectories),
     log: join(dir, RUN_FILES.log),
     annotations: join(dir, RUN_FILES.annotations),
+    stages: join(dir, RUN_FILES.stages),
     checkpoints: join(dir, RUN_FILES.checkpoints),
   };
 }
