@@ -15,12 +15,11 @@ import { createInterface } from 'node:readline';
 import * as tar from 'tar';
 import { isRunId } from '../../common/run-id';
 import { removeTree, renameDurable } from '../../engine/storage/durable';
-import { RUN_FILES } from '../runs/run-folder';
-import { STAGES_FILE } from '../jobs/run-executor';
+import { RUN_FILES, runPaths, workspacePaths } from '../runs/run-folder';
 import { gridSessionsDir } from './reproduce-sessions';
 
-/** The run files kept whole; trajectories.jsonl is kept filtered; checkpoints/ is dropped. */
-const KEPT_FILES = [RUN_FILES.config, RUN_FILES.status, STAGES_FILE, RUN_FILES.metrics, RUN_FILES.log, RUN_FILES.annotations];
+/** The run files kept whole; trajectories.jsonl is kept filtered; checkpoints/ and stages/ (weights) are dropped. */
+const KEPT_FILES = [RUN_FILES.config, RUN_FILES.status, RUN_FILES.stages, RUN_FILES.metrics, RUN_FILES.log, RUN_FILES.annotations];
 const ARCHIVE_SUFFIX = '.tar.gz';
 
 export interface EvidencePaths {
@@ -67,22 +66,29 @@ async function copyEvaluationLines(from: string, to: string): Promise<number> {
   return kept;
 }
 
+export interface PackedRun {
+  file: string;
+  bytes: number;
+  /** Evaluation trajectories kept. */
+  trajectories: number;
+}
+
 /**
  * Writes the run's evidence archive (replacing an older one atomically). Returns its path, size
  * and the number of evaluation trajectories it holds.
  */
-export async function packRunEvidence(dataDir: string, runId: string, evidenceDir: string): Promise<{ file: string; bytes: number; trajectories: number }> {
+export async function packRunEvidence(dataDir: string, runId: string, evidenceDir: string): Promise<PackedRun> {
   const file = evidenceArchive(evidenceDir, runId);
-  const runDir = join(dataDir, 'runs', runId);
-  if (!(await exists(join(runDir, RUN_FILES.config)))) throw new Error(`run ${runId} has no config.json in ${dataDir}`);
+  const run = runPaths(workspacePaths(dataDir).runsDir, runId);
+  if (!(await exists(run.config))) throw new Error(`run ${runId} has no config.json in ${dataDir}`);
   const staging = await fsp.mkdtemp(join(dataDir, '.evidence-'));
   try {
     const dir = join(staging, runId);
     await fsp.mkdir(dir);
     for (const name of KEPT_FILES) {
-      if (await exists(join(runDir, name))) await fsp.copyFile(join(runDir, name), join(dir, name));
+      if (await exists(join(run.dir, name))) await fsp.copyFile(join(run.dir, name), join(dir, name));
     }
-    const trajectories = await copyEvaluationLines(join(runDir, RUN_FILES.trajectories), join(dir, RUN_FILES.trajectories));
+    const trajectories = await copyEvaluationLines(run.trajectories, join(dir, RUN_FILES.trajectories));
     await fsp.mkdir(evidencePaths(evidenceDir).runsDir, { recursive: true });
     const tmp = `${file}.tmp-${process.pid}`;
     // portable: no owner names or ids, so the archive says nothing of the machine but what the log does.
@@ -92,6 +98,11 @@ export async function packRunEvidence(dataDir: string, runId: string, evidenceDi
   } finally {
     await removeTree(staging);
   }
+}
+
+/** Packs the run unless its archive is already there (archives of completed runs never change); null when it was. */
+export async function keepRunEvidence(dataDir: string, runId: string, evidenceDir: string): Promise<PackedRun | null> {
+  return (await exists(evidenceArchive(evidenceDir, runId))) ? null : packRunEvidence(dataDir, runId, evidenceDir);
 }
 
 /** Copies the data folder's grid session records into the evidence (they are rewritten while a session runs). */
@@ -112,7 +123,7 @@ export async function packSessions(dataDir: string, evidenceDir: string): Promis
  */
 export async function restoreEvidence(evidenceDir: string, dataDir: string): Promise<{ restored: string[]; sessions: number }> {
   const { runsDir: archives, sessionsDir } = evidencePaths(evidenceDir);
-  const runsDir = join(dataDir, 'runs');
+  const { runsDir } = workspacePaths(dataDir);
   const restored: string[] = [];
   const names = (await fsp.readdir(archives).catch(() => [] as string[])).filter((n) => n.endsWith(ARCHIVE_SUFFIX)).sort();
   for (const name of names) {

@@ -16,7 +16,7 @@ import { writeResultsReport } from '../../services/report/results';
 import { loadRunResults } from '../../services/report/run-results';
 import { findRun, gridConfigs, REPRODUCE_METHODS, runGrid } from '../../services/reproduce';
 import { readGridSessions, startGridSession } from '../../services/reproduce-sessions';
-import { evidenceArchive, packRunEvidence, packSessions, restoreEvidence } from '../../services/grid-evidence';
+import { keepRunEvidence, packSessions, restoreEvidence } from '../../services/grid-evidence';
 import type { CatalogEntry } from '../../../common/run-schema';
 import { parseCount, parseEnvList } from '../args';
 import { createOutput } from '../output';
@@ -81,12 +81,8 @@ export function registerReproduce(program: Command): void {
       }
       const keepEvidence = async (run: CatalogEntry) => {
         if (!evidence || run.status !== 'completed') return;
-        const present = await fsp.access(evidenceArchive(evidence, run.id)).then(() => true, () => false);
-        if (!present) {
-          const p = await packRunEvidence(dataDir, run.id, evidence);
-          out.record('evidence-run', { run: run.id, file: p.file, bytes: p.bytes, trajectories: p.trajectories }, () => `kept ${run.id} as ${p.file} (${(p.bytes / 1024).toFixed(0)} KiB)`);
-        }
-        await packSessions(dataDir, evidence);
+        const p = await keepRunEvidence(dataDir, run.id, evidence);
+        if (p) out.record('evidence-run', { run: run.id, file: p.file, bytes: p.bytes, trajectories: p.trajectories }, () => `kept ${run.id} as ${p.file} (${(p.bytes / 1024).toFixed(0)} KiB)`);
       };
       const sup = await createSupervisor({ dataDir });
       const parallel = parseCount('parallel', o.parallel);
@@ -103,7 +99,11 @@ export function registerReproduce(program: Command): void {
         : await runGrid(sup, dataDir, configs, {
         parallel,
         onComputed: () => session?.runComputed(),
-        onSettled: keepEvidence,
+        // Sessions too, as each run settles: a grid killed outright still leaves its clock in the evidence.
+        onSettled: async (run) => {
+          await keepEvidence(run);
+          if (evidence) await packSessions(dataDir, evidence);
+        },
         onProgress: (p) => {
           const eta = p.etaSeconds === null ? '' : p.etaSeconds >= 5400 ? `~${(p.etaSeconds / 3600).toFixed(1)} h left` : `~${Math.round(p.etaSeconds / 60)} min left`;
           const detail = [p.run ? `${p.run.env} ${p.run.method} s${p.run.seed}: ${p.run.status}` : '', eta].filter(Boolean).join(', ');
