@@ -146,7 +146,8 @@ export async function writeResultsReport(results: readonly RunResult[], ctx: Rep
   }
   lines.push('', '## Runs', '');
   if (ctx.evidenceDir) {
-    const check = [ctx.command, ctx.command.includes('--report-only') ? '' : '--report-only', ctx.command.includes('--evidence') ? '' : `--evidence ${ctx.evidenceDir}`, '--data-dir <an empty folder>'].filter(Boolean).join(' ');
+    // The command already names --evidence (the CLI adds it whenever evidenceDir is set).
+    const check = `${ctx.command}${ctx.command.includes('--report-only') ? '' : ' --report-only'} --data-dir <an empty folder>`;
     lines.push(
       `Each run's folder without its weights and training rollouts (config, status, stages, metrics, log, evaluation episodes) is kept in \`${ctx.evidenceDir}/runs/<run>.tar.gz\`, the grid's sessions in \`${ctx.evidenceDir}/sessions/\`. ` +
         `To re-derive this document from them: \`${check}\`; \`spa studio --data-dir <that folder>\` then opens the runs.`,
