@@ -111,7 +111,7 @@ export async function runGrid(
       // price, and counting it claimed ~188 h left for a 9 h grid.
       eta.settled(computed && entry?.status === 'completed');
       done++;
-      report(sup.catalog.get(id) ?? null);
+      report(entry ?? null);
     }
   };
   report(null);
