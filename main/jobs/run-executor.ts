@@ -32,6 +32,8 @@ const CompletedStageSchema = z.object({
   reused: z.boolean(),
   producedBy: z.string().nullable(),
   seconds: z.number(),
+  /** Continued from a partial output left by an interrupted attempt: `seconds` are the last attempt's only. */
+  resumed: z.boolean().optional(),
 });
 export type CompletedStage = z.infer<typeof CompletedStageSchema>;
 const StagesFileSchema = z.object({ completed: z.array(CompletedStageSchema) });
@@ -142,17 +144,17 @@ export async function executeRun(o: ExecuteOptions): Promise<ExecuteResult> {
         const opened = await openStage(o.cacheDir, { stage: planned.stage, slice: planned.slice, inputs: inputKeys });
         if (opened.state === 'done') {
           appendRunLog(o.runDir, `[${planned.stage}] reused from the stage cache (${opened.key.slice(0, 12)}…, produced by ${opened.done?.producedBy ?? 'unknown'})`);
-          return { key: opened.key, dir: opened.dir, lastStep: replayStageRecords(o.runDir, opened.dir, firstStep), reused: true, producedBy: opened.done?.producedBy ?? null, summary: {} };
+          return { key: opened.key, dir: opened.dir, lastStep: replayStageRecords(o.runDir, opened.dir, firstStep), reused: true, resumed: false, producedBy: opened.done?.producedBy ?? null, summary: {} };
         }
         if (opened.state === 'partial') appendRunLog(o.runDir, `[${planned.stage}] resuming a partial stage in the cache`);
         const job: StageJob = { stage: planned.stage, runId: o.runId, runDir: o.runDir, outDir: opened.dir, inputs, config: o.config, stepOffset: firstStep, resume: opened.state === 'partial' };
         const out = await o.runStage(job, o.onMessage);
         if (o.cancelled() || out.summary.cancelled) return null;
         await completeStage(o.cacheDir, planned.stage, opened.key, o.runId);
-        return { key: opened.key, dir: opened.dir, lastStep: out.lastStep, reused: false, producedBy: o.runId, summary: out.summary };
+        return { key: opened.key, dir: opened.dir, lastStep: out.lastStep, reused: false, resumed: job.resume, producedBy: o.runId, summary: out.summary };
       });
       if (!result) return { completed, summary, stageKeys: keys, cancelled: true };
-      record = { stage: planned.stage, outDir: result.dir, key: result.key, firstStep, lastStep: result.lastStep, reused: result.reused, producedBy: result.producedBy, seconds: (performance.now() - started) / 1000 };
+      record = { stage: planned.stage, outDir: result.dir, key: result.key, firstStep, lastStep: result.lastStep, reused: result.reused, producedBy: result.producedBy, seconds: (performance.now() - started) / 1000, resumed: result.resumed };
       keys[planned.stage] = result.key;
     } else {
       const outDir = join(o.runDir, 'stages', planned.stage);

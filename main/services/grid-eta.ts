@@ -3,13 +3,15 @@
  * run against an ALFWorld SPA run), so "elapsed per finished run × runs left" misleads: the left
  * work is priced stage by stage (engine/pipeline/run-estimate.ts), each shared stage (data, SFT,
  * exploration, estimator) once and not at all when the stage cache holds it, and the price is
- * calibrated by how fast this invocation has burnt through it so far.
+ * calibrated by the finished runs' measured stage seconds.
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { RunConfig } from '../../common/run-config';
+import type { StageName } from '../../common/worker-protocol';
 import { estimateStageSeconds } from '../../engine/pipeline/run-estimate';
 import { planStages } from '../jobs/plan';
+import type { CompletedStage } from '../jobs/run-executor';
 import { STAGE_DONE, stageDir, stageKey } from '../runs/stage-cache';
 
 /** Prices with the wasm throughput; the calibration below absorbs the backend's real speed. */
@@ -41,36 +43,68 @@ export const cacheHolds =
   (stage: string, key: string): boolean =>
     existsSync(join(stageDir(cacheDir, stage, key), STAGE_DONE));
 
+export interface MeasuredWork {
+  /** Priced seconds (wasm rate) of the stages measured. */
+  priced: number;
+  /** Their measured wall seconds. */
+  seconds: number;
+}
+
 /**
- * Tracks the priced work left and how much of it this invocation's own runs burnt, so the ETA
- * is the work left at the speed seen so far (before any run finished: the raw price over the
- * number of runs at a time).
+ * The stages a finished run computed start to finish, priced and measured. Stages reused from
+ * the cache cost it nothing, and a stage resumed from a partial output was timed for its last
+ * attempt only: neither says how fast this machine is.
+ */
+export function measuredWork(config: RunConfig, stages: readonly CompletedStage[]): MeasuredWork {
+  const price = estimateStageSeconds(config, PRICE_BACKEND) ?? {};
+  const work: MeasuredWork = { priced: 0, seconds: 0 };
+  for (const s of stages) {
+    const priced = price[s.stage as StageName];
+    if (s.reused || s.resumed || !priced) continue;
+    work.priced += priced;
+    work.seconds += s.seconds;
+  }
+  return work;
+}
+
+/**
+ * The work left at the speed measured so far: the price of what is left times measured over
+ * priced seconds of the finished runs' own stages, over the runs at a time (their stage seconds
+ * were measured sharing the machine). Runs this invocation trained set the speed; until one has
+ * finished, runs found finished do (possibly measured on another machine, still closer than the
+ * raw price); before either, the raw price.
+ *
+ * Calibrating on stage seconds rather than on the wall clock keeps the estimate steady when a
+ * cheap run finishes beside a long one, and it does not count the idle time of a paused grid.
  */
 export class GridEta {
   private left: number;
-  private burnt = 0;
-  private readonly started: number;
+  private readonly own: MeasuredWork = { priced: 0, seconds: 0 };
+  private readonly found: MeasuredWork = { priced: 0, seconds: 0 };
 
   constructor(
     private readonly price: () => number,
     private readonly parallel: number,
-    /** Milliseconds (tests pass their own clock). */
-    private readonly clock: () => number = () => performance.now(),
   ) {
     this.left = price();
-    this.started = clock();
   }
 
-  /** A run settled: `computed` when this invocation trained it (its work counts as burnt), not when it was found finished. */
-  settled(computed: boolean): void {
-    const now = this.price();
-    if (computed) this.burnt += Math.max(0, this.left - now);
-    this.left = now;
+  /** A run settled; `work` is what it measured, `computed` when this invocation trained it. */
+  settled(work: MeasuredWork | null, computed: boolean): void {
+    this.left = this.price();
+    if (!work) return;
+    const into = computed ? this.own : this.found;
+    into.priced += work.priced;
+    into.seconds += work.seconds;
+  }
+
+  /** Seconds left over measured over priced seconds: 1 before anything was measured. */
+  speed(): number {
+    const basis = this.own.priced > 0 ? this.own : this.found;
+    return basis.priced > 0 ? basis.seconds / basis.priced : 1;
   }
 
   seconds(): number {
-    if (this.burnt <= 0) return this.left / Math.max(1, this.parallel);
-    const elapsed = (this.clock() - this.started) / 1000;
-    return (this.left * elapsed) / this.burnt;
+    return (this.left * this.speed()) / Math.max(1, this.parallel);
   }
 }

@@ -9,9 +9,10 @@ import type { CatalogEntry } from '../../common/run-schema';
 import { RunConfigSchema, type Method, type Preset, type RunConfig } from '../../common/run-config';
 import type { EnvName } from '../../envs/core/types';
 import { defaultRunConfig } from '../../engine/pipeline/presets';
+import { readCompletedStages } from '../jobs/run-executor';
 import type { Supervisor } from '../jobs/supervisor';
 import { readRunMeta, runPaths, workspacePaths } from '../runs/run-folder';
-import { cacheHolds, GridEta, pendingSeconds } from './grid-eta';
+import { cacheHolds, GridEta, measuredWork, pendingSeconds } from './grid-eta';
 
 export const REPRODUCE_METHODS: readonly Method[] = ['sft', 'rft', 'ppo', 'grpo', 'spa', 'spa-no-grounding', 'spa-no-progress'];
 
@@ -107,9 +108,9 @@ export async function runGrid(
       const entry = sup.catalog.get(id);
       if (entry) await opts.onSettled?.(entry);
       settled[i] = true;
-      // Only a completed run calibrates the speed: one cancelled by Ctrl-C burnt a sliver of its
-      // price, and counting it claimed ~188 h left for a 9 h grid.
-      eta.settled(computed && entry?.status === 'completed');
+      // Only a completed run calibrates the speed: one cancelled by Ctrl-C measured a sliver of its stages.
+      const stages = entry?.status === 'completed' ? await readCompletedStages(runPaths(workspacePaths(dataDir).runsDir, id).dir).catch(() => null) : null;
+      eta.settled(stages && measuredWork(config, stages), computed);
       done++;
       report(entry ?? null);
     }

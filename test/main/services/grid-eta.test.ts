@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { defaultRunConfig } from '../../../engine/pipeline/presets';
 import { estimateStageSeconds } from '../../../engine/pipeline/run-estimate';
-import { GridEta, pendingSeconds } from '../../../main/services/grid-eta';
+import type { CompletedStage } from '../../../main/jobs/run-executor';
+import { GridEta, measuredWork, pendingSeconds } from '../../../main/services/grid-eta';
 
 const grid = (['sft', 'ppo', 'spa', 'spa-no-grounding'] as const).map((m) => defaultRunConfig('virtualhome', m, 'quick', 0));
 const price = (m: (typeof grid)[number]['method']) => estimateStageSeconds(defaultRunConfig('virtualhome', m, 'quick', 0), 'wasm') ?? {};
@@ -28,21 +29,62 @@ describe('pendingSeconds', () => {
   });
 });
 
+const stage = (name: string, seconds: number, flags: { reused?: boolean; resumed?: boolean } = {}): CompletedStage => ({
+  stage: name,
+  outDir: `/cache/${name}`,
+  key: null,
+  firstStep: 0,
+  lastStep: 1,
+  reused: flags.reused ?? false,
+  producedBy: 'r',
+  seconds,
+  ...(flags.resumed === undefined ? {} : { resumed: flags.resumed }),
+});
+
+describe('measuredWork', () => {
+  it('counts the stages the run computed start to finish, not the reused or resumed ones', () => {
+    const spa = grid[2] as (typeof grid)[number];
+    const p = price('spa');
+    const work = measuredWork(spa, [
+      stage('data', 5, { reused: true }),
+      stage('sft', 7, { resumed: true }),
+      stage('explore', 40),
+      stage('estimator', 20, { resumed: false }),
+      stage('rl', 100),
+      stage('eval', 10),
+    ]);
+    expect(work.seconds).toBe(170);
+    expect(work.priced).toBeCloseTo((p.explore ?? 0) + (p.estimator ?? 0) + (p.rl ?? 0) + (p.eval ?? 0), 6);
+  });
+});
+
 describe('GridEta', () => {
-  it('is the raw price over the parallel runs until a run of its own finishes, then the price at the speed seen', () => {
+  it('is the raw price over the parallel runs, then the price at the speed runs found finished measured, then at its own runs\' speed', () => {
     let left = 1000;
-    let now = 0;
-    const eta = new GridEta(() => left, 2, () => now);
+    const eta = new GridEta(() => left, 2);
     expect(eta.seconds()).toBe(500);
-    // A finished run found in the catalog: less left, but no speed learnt from it.
+    // A finished run found in the catalog: less left, and its stages ran at half their price.
     left = 900;
-    now = 1_000;
-    eta.settled(false);
-    expect(eta.seconds()).toBe(450);
-    // A run of its own: 300 priced seconds burnt in 150 s of wall time → the 600 left take 300 s.
+    eta.settled({ priced: 100, seconds: 50 }, false);
+    expect(eta.seconds()).toBe(225);
+    // A run of its own ran at 1.5× its price: that speed wins over the found runs'.
     left = 600;
-    now = 150_000;
-    eta.settled(true);
+    eta.settled({ priced: 200, seconds: 300 }, true);
+    expect(eta.seconds()).toBe(450);
+    // A cancelled run (no work measured) only lowers what is left.
+    left = 400;
+    eta.settled(null, true);
     expect(eta.seconds()).toBe(300);
+  });
+
+  it('stays put when a cheap run finishes beside a long one (the old wall-clock calibration said hours)', () => {
+    let left = 10_000;
+    const eta = new GridEta(() => left, 2);
+    left = 8_000;
+    eta.settled({ priced: 2_000, seconds: 1_000 }, true);
+    const before = eta.seconds();
+    left = 7_990;
+    eta.settled({ priced: 10, seconds: 5 }, true);
+    expect(eta.seconds()).toBeCloseTo(before - 2.5, 6);
   });
 });

@@ -1,0 +1,43 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { defaultRunConfig } from '../../../engine/pipeline/presets';
+import { executeRun, readCompletedStages, type StageRunner } from '../../../main/jobs/run-executor';
+import { createRun, workspacePaths } from '../../../main/runs/run-folder';
+
+let dataDir = '';
+afterEach(() => rmSync(dataDir, { recursive: true, force: true }));
+
+describe('executeRun stage records', () => {
+  it('marks a cached stage continued from an interrupted attempt as resumed (its seconds are that attempt\'s only)', async () => {
+    dataDir = mkdtempSync(join(tmpdir(), 'spa-exec-'));
+    const ws = workspacePaths(dataDir);
+    const config = defaultRunConfig('virtualhome', 'sft', 'smoke', 0);
+    const { meta, paths } = await createRun(ws.runsDir, { env: config.env, method: config.method, preset: config.preset, seed: config.seed, config: config as unknown as Record<string, unknown> });
+    let failSft = true;
+    const resumeFlags: Record<string, boolean> = {};
+    // Stand-in stages: each leaves a file in its output; the first SFT attempt dies half-way.
+    const runStage: StageRunner = async (job) => {
+      resumeFlags[job.stage] = job.resume;
+      writeFileSync(join(job.outDir, 'part.bin'), 'x');
+      if (job.stage === 'sft' && failSft) {
+        failSft = false;
+        throw new Error('worker died');
+      }
+      return { lastStep: job.stepOffset + 1, summary: {} };
+    };
+    const run = () => executeRun({ runId: meta.id, runDir: paths.dir, cacheDir: ws.cacheDir, config, runStage, onMessage: () => undefined, cancelled: () => false, locks: new Map() });
+
+    await expect(run()).rejects.toThrow('worker died');
+    await run();
+
+    const stages = await readCompletedStages(paths.dir);
+    expect(stages.map((s) => [s.stage, s.reused, s.resumed ?? false])).toEqual([
+      ['data', false, false],
+      ['sft', false, true],
+      ['eval', false, false],
+    ]);
+    expect(resumeFlags).toEqual({ data: false, sft: true, eval: false });
+  });
+});
