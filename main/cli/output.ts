@@ -32,18 +32,39 @@ export interface Progress {
 /** How often a non-terminal gets a progress line (the last one always comes). */
 export const LOG_PROGRESS_MS = 60_000;
 
+/**
+ * Progress lines for a log file: at most one a minute. A tick that comes too soon is not lost:
+ * it is written when its minute is up unless a newer one came first (a resumed grid finds 24
+ * finished runs in a second; its log said 0/63 until the next run finished half an hour later).
+ */
 function logProgress(label: string, total: number, stderr: NodeJS.WritableStream, now: () => number): Progress {
   let last = -Infinity;
   let lastDone = -1;
+  let pending: { done: number; detail?: string } | null = null;
+  let timer: ReturnType<typeof setTimeout> | null = null;
+  const write = (done: number, detail?: string) => {
+    if (timer) clearTimeout(timer);
+    timer = null;
+    pending = null;
+    last = now();
+    lastDone = done;
+    stderr.write(`${new Date().toISOString().slice(0, 19)}Z ${label} ${done}/${total}${detail ? ` ${detail}` : ''}\n`);
+  };
+  const flush = () => {
+    if (pending) write(pending.done, pending.detail);
+  };
   return {
     tick(done, detail) {
-      const t = now();
-      if (done === lastDone || (t - last < LOG_PROGRESS_MS && done < total)) return;
-      last = t;
-      lastDone = done;
-      stderr.write(`${new Date().toISOString().slice(0, 19)}Z ${label} ${done}/${total}${detail ? ` ${detail}` : ''}\n`);
+      if (done === lastDone) return;
+      const wait = LOG_PROGRESS_MS - (now() - last);
+      if (wait <= 0 || done >= total) return write(done, detail);
+      pending = { done, detail };
+      if (!timer) {
+        timer = setTimeout(flush, wait);
+        timer.unref?.();
+      }
     },
-    stop() {},
+    stop: flush,
   };
 }
 

@@ -1,5 +1,5 @@
 import { PassThrough } from 'node:stream';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createOutput, LOG_PROGRESS_MS } from '../../main/cli/output';
 
 /** A stream that is not a terminal, collecting what is written. */
@@ -31,4 +31,34 @@ describe('progress without a terminal', () => {
     expect(lines[2]).toMatch(/ grid 63\/63 alfworld spa-no-progress s2: completed$/);
     expect(out.lines()).toEqual([]); // stdout stays for results
   });
+
+  it('writes a dropped line when its minute is up, unless a newer one came first', () => {
+    vi.useFakeTimers();
+    const out = sink();
+    const err = sink();
+    let now = 0;
+    const later = (ms: number) => {
+      now += ms;
+      vi.advanceTimersByTime(ms);
+    };
+    const p = createOutput(false, out.stream, err.stream, () => now).progress('grid', 63);
+    p.tick(0, '~8.1 h left');
+    later(1000);
+    p.tick(23, 'webshop spa-no-progress s2: completed'); // found finished: too soon
+    p.tick(24, 'virtualhome sft s2: completed'); // newer, replaces it
+    later(LOG_PROGRESS_MS - 1001);
+    expect(err.lines()).toHaveLength(1);
+    later(1);
+    expect(err.lines()).toHaveLength(2);
+    expect(err.lines()[1]).toMatch(/ grid 24\/63 virtualhome sft s2: completed$/);
+    later(10 * LOG_PROGRESS_MS); // nothing pending: nothing more
+    expect(err.lines()).toHaveLength(2);
+    p.tick(25, 'virtualhome rft s0: completed'); // a minute has passed: at once
+    expect(err.lines()).toHaveLength(3);
+  });
 });
+
+afterEach(() => {
+  vi.useRealTimers();
+});
+
