@@ -108,6 +108,11 @@ export const RunConfigSchema = z
       lambda: z.number().min(0).max(1),
       /** 'token' (the code: GAE runs across observation tokens) or 'step'. */
       gaeGranularity: z.enum(['token', 'step']),
+      /**
+       * Sampling temperature of the online rollouts; PPO's and GRPO's log-probs (policy and
+       * reference) are taken at it too, so ratio and KL are those of the distribution that sampled.
+       */
+      temperature: z.number().positive().default(1),
       klInit: z.number().min(0),
       klTarget: z.number().positive(),
       klHorizon: z.number().positive(),

@@ -183,13 +183,17 @@ export class TransformerLM {
   /**
    * log π(targets[b,t] | tokens[b, ≤t]) [B, T] and the hidden state [B, T, d] from one pass
    * (PPO needs both: log-probs for the ratio, hidden for the value head). Differentiable.
+   * At `temperature` ≠ 1 these are the log-probs of softmax(logits / temperature), the
+   * distribution that sampling at that temperature draws from.
    */
-  logProbsAndHidden(tokens: tf.Tensor2D, targets: tf.Tensor2D): { logProbs: tf.Tensor2D; hidden: tf.Tensor3D } {
+  logProbsAndHidden(tokens: tf.Tensor2D, targets: tf.Tensor2D, temperature = 1): { logProbs: tf.Tensor2D; hidden: tf.Tensor3D } {
+    if (!(temperature > 0)) throw new RangeError(`temperature must be positive, got ${temperature}`);
     if (!tf.util.arraysEqual(tokens.shape, targets.shape)) throw new RangeError(`targets [${targets.shape}] must match tokens [${tokens.shape}]`);
     const { ids, positions, B, T } = this.prepare(tokens);
     return tf.tidy(() => {
       const h = this.trunk(ids, positions, B, T); // [B·T, d]
-      const logits = this.head(h); // [B·T, V]
+      const raw = this.head(h); // [B·T, V]
+      const logits = temperature === 1 ? raw : (tf.div(raw, temperature) as tf.Tensor2D);
       const flatTargets = tf.cast(tf.reshape(targets, [B * T]), 'int32') as tf.Tensor1D;
       const lp = (this.kernels === 'fast' ? tokenLogProbs : tokenLogProbsReference)(logits, flatTargets); // [B·T]
       return {
@@ -199,10 +203,10 @@ export class TransformerLM {
     });
   }
 
-  /** log π of the given next tokens, [B, T]. Differentiable. */
-  logProbsOf(tokens: tf.Tensor2D, targets: tf.Tensor2D): tf.Tensor2D {
+  /** log π of the given next tokens, [B, T], at `temperature` (see logProbsAndHidden). Differentiable. */
+  logProbsOf(tokens: tf.Tensor2D, targets: tf.Tensor2D, temperature = 1): tf.Tensor2D {
     return tf.tidy(() => {
-      const { logProbs, hidden } = this.logProbsAndHidden(tokens, targets);
+      const { logProbs, hidden } = this.logProbsAndHidden(tokens, targets, temperature);
       hidden.dispose();
       return logProbs;
     });

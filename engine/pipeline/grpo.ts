@@ -23,6 +23,8 @@ export interface GrpoOptions {
   clip: number;
   klCoef: number;
   seed: number;
+  /** The rollouts' sampling temperature: ratio and KL are those of the tempered policy that sampled them. Default 1. */
+  temperature?: number;
 }
 
 export interface GrpoMetrics {
@@ -34,11 +36,12 @@ export interface GrpoMetrics {
 /** One GRPO batch: every rollout of each task should be in it (the group baseline needs them). */
 export function grpoUpdate(policy: TransformerLM, reference: TransformerLM, optimizer: tf.Optimizer, tok: Tokenizer, trajectories: readonly Trajectory[], opts: GrpoOptions): GrpoMetrics {
   const adv = groupAdvantages(trajectories);
+  const temperature = opts.temperature ?? 1;
   const rows = trajectories.flatMap((t, i) => trainingSequences(tok, episodeText(t, opts.layout), { ...opts, includeAckStep: false }).map((s) => ({ s, a: adv[i] as number })));
   const B = rows.length;
   const { L, inputs, targets, mask } = packRows(rows.map((r) => r.s), tok.special.pad);
   const advantages = Float32Array.from(rows.map((r) => r.a));
-  const [oldLp, refLp] = forwardRows({ inputs, targets, B, L }, opts.miniBatchSize, (x, y) => [policy.logProbsOf(x, y), reference.logProbsOf(x, y)]) as [Float32Array, Float32Array];
+  const [oldLp, refLp] = forwardRows({ inputs, targets, B, L }, opts.miniBatchSize, (x, y) => [policy.logProbsOf(x, y, temperature), reference.logProbsOf(x, y, temperature)]) as [Float32Array, Float32Array];
   const vars = policy.trainableVariables();
   const stats = { policy: 0, kl: 0, clipFrac: 0, n: 0 };
   const rng = new Rng(`grpo#${opts.seed}`);
@@ -58,7 +61,7 @@ export function grpoUpdate(policy: TransformerLM, reference: TransformerLM, opti
       };
       let kept: tf.Scalar[] = [];
       const { value, grads } = tf.variableGrads(() => {
-        const losses = grpoLoss({ logProbs: policy.logProbsOf(t.x, t.y), oldLogProbs: t.oldLp, advantages: t.adv, mask: t.mask, refLogProbs: t.refLp, clip: opts.clip, klCoef: opts.klCoef });
+        const losses = grpoLoss({ logProbs: policy.logProbsOf(t.x, t.y, temperature), oldLogProbs: t.oldLp, advantages: t.adv, mask: t.mask, refLogProbs: t.refLp, clip: opts.clip, klCoef: opts.klCoef });
         kept = [losses.policyLoss, losses.kl, losses.clipFrac].map((s) => tf.keep(s));
         return losses.total;
       }, vars);

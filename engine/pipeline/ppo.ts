@@ -70,6 +70,8 @@ export interface PpoUpdateOptions {
   seed: number;
   /** 'token' (the code: GAE over every position) or 'step' (GAE over agent steps; see stepAdvantages). Default 'token'. */
   gaeGranularity?: GaeGranularity;
+  /** The rollouts' sampling temperature: ratio and KL are those of the tempered policy that sampled them. Default 1. */
+  temperature?: number;
 }
 
 export interface PpoMetrics {
@@ -127,10 +129,11 @@ export function ppoUpdate(
   opts: PpoUpdateOptions,
 ): PpoMetrics {
   const B = rows.length;
+  const temperature = opts.temperature ?? 1;
   const { L, inputs, targets, mask } = packRows(rows.map((r) => ({ tokens: r.tokens, targetMask: [0, ...r.mask] })), tok.special.pad);
   const [oldLp, refLp, oldV] = forwardRows({ inputs, targets, B, L }, opts.miniBatchSize, (x, y) => {
-    const { logProbs, hidden } = policy.logProbsAndHidden(x, y);
-    return [logProbs, reference.logProbsOf(x, y), valueHead.apply(hidden)];
+    const { logProbs, hidden } = policy.logProbsAndHidden(x, y, temperature);
+    return [logProbs, reference.logProbsOf(x, y, temperature), valueHead.apply(hidden)];
   }) as [Float32Array, Float32Array, Float32Array];
   pulse();
   const maskRows = rowsOf(mask, B, L);
@@ -163,7 +166,7 @@ export function ppoUpdate(
       };
       let kept: tf.Scalar[] = [];
       const { value, grads } = tf.variableGrads(() => {
-        const { logProbs, hidden } = policy.logProbsAndHidden(t.x, t.y);
+        const { logProbs, hidden } = policy.logProbsAndHidden(t.x, t.y, temperature);
         const losses = ppoLosses({
           logProbs,
           oldLogProbs: t.oldLp,

@@ -27,6 +27,7 @@ const valid: RunConfig = {
     gamma: 0.99,
     lambda: 0.95,
     gaeGranularity: 'token',
+    temperature: 1,
     klInit: 0.3,
     klTarget: 6,
     klHorizon: 10000,
@@ -59,5 +60,10 @@ describe('run config: fields added later', () => {
     const { clipNorm: _c, warmup: _w, ...oldEstimator } = valid.estimator;
     const parsed = parseRunConfig({ ...valid, estimator: oldEstimator });
     expect(parsed.estimator).toMatchObject({ clipNorm: 1, warmup: 1 });
+  });
+  it('a config written before the RL rollout temperature existed parses at temperature 1, as those runs sampled', () => {
+    const { temperature: _t, ...oldPpo } = valid.ppo;
+    expect(parseRunConfig({ ...valid, ppo: { ...oldPpo } }).ppo.temperature).toBe(1);
+    expect(() => parseRunConfig({ ...valid, ppo: { ...valid.ppo, temperature: 0 } })).toThrow(/ppo\.temperature/);
   });
 });

@@ -2,7 +2,8 @@
  * Stage "rl": PPO (spa, its ablations, sparse-reward ppo) or GRPO, starting from the SFT
  * policy with the SFT model frozen as the KL reference.
  *   online (default)  each iteration plays fresh rollouts of the current policy: batchSize/groupSize
- *                     training tasks × groupSize rollouts at temperature 1, scored by the estimator
+ *                     training tasks × groupSize rollouts at ppo.temperature, scored by the estimator;
+ *                     PPO's ratio and KL are taken of that tempered policy (and reference)
  *   offline           the code's mode: PPO over the stored exploration trajectories, in a fixed
  *                     shuffled order, batchSize per iteration
  * One checkpoint per iteration (policy, value head, Adam, KL coefficient, counters): a resume
@@ -89,7 +90,7 @@ export async function runRlStage(io: StageIo): Promise<void> {
           layout: c.prompt.layout,
           maxNewTokens: c.prompt.maxNewTokens,
           greedy: false,
-          temperature: 1,
+          temperature: c.ppo.temperature,
           seed: c.seed * 100_000 + it,
           policyName: `${c.method}-it${it + 1}`,
           stepTimeoutMs: limits.stepTimeoutMs,
@@ -112,12 +113,12 @@ export async function runRlStage(io: StageIo): Promise<void> {
       if (!trajs.length) {
         io.log(`iteration ${it + 1}: no usable rollouts (every group hit an environment error); no update`);
       } else if (c.method === 'grpo') {
-        losses = { ...grpoUpdate(policy, reference, optimizer, tok, trajs, { ...view, epochs: c.ppo.epochs, miniBatchSize: c.ppo.miniBatchSize, clip: c.ppo.clip, klCoef: kl.value, seed: c.seed * 1000 + it }) };
+        losses = { ...grpoUpdate(policy, reference, optimizer, tok, trajs, { ...view, epochs: c.ppo.epochs, miniBatchSize: c.ppo.miniBatchSize, clip: c.ppo.clip, klCoef: kl.value, seed: c.seed * 1000 + it, temperature: c.ppo.temperature }) };
       } else {
         const scored: ScoredBatch = offline?.scored(trajs) ?? stepRewardsFor(c, pe ? { estimator: pe, tok } : null, trajs);
         scoredTrajs = scored.trajectories;
         const rows = ppoRows(tok, scored, { ...view, multiplier: c.reward.stepRewardMultiplier });
-        losses = { ...ppoUpdate(policy, valueHead, reference, optimizer, kl, tok, rows, { epochs: c.ppo.epochs, miniBatchSize: c.ppo.miniBatchSize, clip: c.ppo.clip, clipValue: c.ppo.clipValue, vfCoef: c.ppo.vfCoef, gamma: c.ppo.gamma, lambda: c.ppo.lambda, seed: c.seed * 1000 + it, gaeGranularity: c.ppo.gaeGranularity }) };
+        losses = { ...ppoUpdate(policy, valueHead, reference, optimizer, kl, tok, rows, { epochs: c.ppo.epochs, miniBatchSize: c.ppo.miniBatchSize, clip: c.ppo.clip, clipValue: c.ppo.clipValue, vfCoef: c.ppo.vfCoef, gamma: c.ppo.gamma, lambda: c.ppo.lambda, seed: c.seed * 1000 + it, gaeGranularity: c.ppo.gaeGranularity, temperature: c.ppo.temperature }) };
         const sums = scored.stepRewards.map((r) => r.reduce((a, b) => a + b, 0));
         extra = { 'charts/fused_return': sums.reduce((a, b) => a + b, 0) / Math.max(sums.length, 1), ...(attributionMetrics(scoredTrajs) ?? {}) };
       }

@@ -49,6 +49,7 @@ export const FIELD_DOCS: Record<string, string> = {
   'ppo.gamma': 'Discount γ.',
   'ppo.lambda': 'GAE λ.',
   'ppo.gaeGranularity': "'token' (the code: GAE across observation tokens) or 'step'.",
+  'ppo.temperature': 'Sampling temperature of the online RL rollouts; PPO and GRPO take log-probs at it too (the code: 1).',
   'ppo.klInit': 'Initial KL coefficient.',
   'ppo.klTarget': 'Target KL for the adaptive controller.',
   'ppo.klHorizon': 'Horizon of the adaptive KL controller.',

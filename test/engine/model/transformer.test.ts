@@ -4,6 +4,7 @@ import { initBackend } from '../../../engine/backend';
 import { forwardFlops, parameterCount, validateConfig, type ModelConfig } from '../../../engine/model/config';
 import { createProgressHead, createValueHead } from '../../../engine/model/heads';
 import { lmGradients, lmTrainStep, maskedNll, type TokenBatch } from '../../../engine/model/train-step';
+import { temperatureProbs } from '../../../engine/model/sampling';
 import { TransformerLM, weightShapes } from '../../../engine/model/transformer';
 
 beforeAll(async () => {
@@ -76,6 +77,28 @@ describe('TransformerLM', () => {
     expect(-tf.mean(lp).dataSync()[0]!).toBeCloseTo(GOLDEN_NLL, 5);
     fast.dispose();
     ref.dispose();
+  });
+
+  it('at a temperature, log-probs are those of the distribution the sampler draws from (what PPO on tempered rollouts needs)', () => {
+    const x = ids([[1, 2, 3, 4, 5, 6, 7], [7, 7, 0, 1, 10, 2, 3]]);
+    const y = ids([[2, 3, 4, 5, 6, 7, 8], [7, 0, 1, 10, 2, 3, 3]]);
+    for (const kernels of ['fast', 'reference'] as const) {
+      const m = new TransformerLM(TINY, { seed: 1, kernels });
+      const logits = m.forward(x).logits.arraySync();
+      const lp = m.logProbsOf(x, y, 0.5).arraySync();
+      const targets = y.arraySync();
+      for (let b = 0; b < 2; b++) {
+        for (let t = 0; t < 7; t++) {
+          const sampler = temperatureProbs(logits[b]![t]!, 0.5)[targets[b]![t]!] as number;
+          expect(lp[b]![t]).toBeCloseTo(Math.log(sampler), 4);
+        }
+      }
+      // temperature 1 is the plain policy; a sharper temperature moves the log-probs
+      expect(m.logProbsOf(x, y, 1).arraySync()).toEqual(m.logProbsOf(x, y).arraySync());
+      expect(Math.abs(lp[0]![0]! - m.logProbsOf(x, y).arraySync()[0]![0]!)).toBeGreaterThan(1e-3);
+      expect(() => m.logProbsOf(x, y, 0)).toThrow(/temperature/);
+      m.dispose();
+    }
   });
 
   it('is causal: changing a later token does not change earlier log-probs', () => {
