@@ -33,6 +33,8 @@ interface Scale {
   ppoEpochs: number;
   ppoLr: number;
   groupSize: number;
+  /** Sampling temperature of exploration and of the RL rollouts (the code: 1). */
+  rolloutTemperature: number;
 }
 
 const SCALES: Record<Preset, Scale> = {
@@ -53,6 +55,7 @@ const SCALES: Record<Preset, Scale> = {
     ppoEpochs: 1,
     ppoLr: 1e-4,
     groupSize: 2,
+    rolloutTemperature: 1,
   },
   quick: {
     model: { dModel: 64, nLayers: 2, nHeads: 4, dFF: 256, context: 256 },
@@ -73,6 +76,7 @@ const SCALES: Record<Preset, Scale> = {
     ppoEpochs: 2,
     ppoLr: 5e-5,
     groupSize: 4,
+    rolloutTemperature: 1,
   },
   standard: {
     // Context 512: a WebShop results page (p90 387 tokens) fits whole in a step's view, and an
@@ -101,6 +105,13 @@ const SCALES: Record<Preset, Scale> = {
     // (standard WebShop grid, 2026-11-23, docs/RESULTS-NOTES.md).
     ppoLr: 3e-4,
     groupSize: 4,
+    // 0.3, where the code samples at 1: a 3B LLM at temperature 1 still writes coherent actions,
+    // this 0.4–0.8M-parameter model does not. Its SFT policy on 40 training tasks (seed 0; see
+    // docs/RESULTS-NOTES.md): VirtualHome solves 30% greedy, 25% at 0.3, 22.5% at 0.5, 2.5% at 1;
+    // WebShop scores 0.14 greedy, 0.24 at 0.3, 0.09 at 0.5, 0 at 1. At 1 the VirtualHome estimator
+    // had 0 successes in 480 rollouts to learn from, and WebShop's RL rollouts succeeded 0.2% of
+    // the time. At 0.3, 94% of the 4 rollouts of a WebShop task still differ.
+    rolloutTemperature: 0.3,
   },
   paper: {
     model: { dModel: 512, nLayers: 8, nHeads: 8, dFF: 2048, context: 2048 },
@@ -119,6 +130,7 @@ const SCALES: Record<Preset, Scale> = {
     ppoEpochs: 4,
     ppoLr: PPO_DEFAULTS.learningRate * 10,
     groupSize: 4,
+    rolloutTemperature: 1,
   },
 };
 
@@ -137,7 +149,7 @@ export function defaultRunConfig(env: EnvName, method: Method, preset: Preset, s
     prompt: { layout: s.layout, maxNewTokens: s.maxNewTokens },
     data: { expertTasks: s.expertTasks, evalTasks: s.evalTasks },
     sft: { epochs: s.sftEpochs, lr: s.sftLr, batchSize: 8 },
-    explore: { tasks: s.exploreTasks, rolloutsPerTask: Math.max(2, Math.round(EXPLORE_K[env] * s.exploreKScale)), temperature: 1 },
+    explore: { tasks: s.exploreTasks, rolloutsPerTask: Math.max(2, Math.round(EXPLORE_K[env] * s.exploreKScale)), temperature: s.rolloutTemperature },
     // The paper's PE/SFT learning-rate ratio (3e-6 / 2e-5): at sftLr / 2 the estimator overshoots
     // (quick VirtualHome set: loss 0.06 → 0.49 in two updates; at 0.15 × it falls to 0.012).
     estimator: { epochs: s.peEpochs, lr: s.sftLr * 0.15, batchSize: 16, clipNorm: 1, warmup: 1 },
@@ -161,6 +173,7 @@ export function defaultRunConfig(env: EnvName, method: Method, preset: Preset, s
       gamma: PPO_DEFAULTS.gamma,
       lambda: PPO_DEFAULTS.lam,
       gaeGranularity: METHOD_DEFAULTS.gaeGranularity,
+      temperature: s.rolloutTemperature,
       // Small models drift fast; the adaptive controller starts from the StepTool β₀ and
       // targets a per-sequence KL scaled to our shorter turns.
       klInit: PPO_DEFAULTS.initKlCoef,
