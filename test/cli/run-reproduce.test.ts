@@ -78,6 +78,7 @@ describe('spa run / eval / reproduce', () => {
     expect(md).toMatch(/^\| sft \| .+ \| 1 \|$/m);
     expect(md).toMatch(/^\| spa \| .+ \| 1 \|$/m);
     expect(md).toMatch(/Progress estimator .*MSE\(Σ c_t, R\) \d/);
+    expect(md).toContain('Exploration and RL rollouts are sampled at temperature 1 (the code: 1).'); // the smoke preset's
     // The smoke preset's 3 test tasks per split: one task is a third of a split's success rate.
     expect(md).toContain('Each run plays 3 seen and 3 unseen test tasks once: one task is 33.3 points');
     // How far RL moved the policy, and what the critic had learnt.

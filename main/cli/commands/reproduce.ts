@@ -135,6 +135,7 @@ export function registerReproduce(program: Command): void {
         dataDir,
         planned: envs.map((env) => ({ env, runs: configs.filter((c) => c.env === env).length })),
         evidenceDir: evidence,
+        temperatures: { explore: configs.map((c) => c.explore.temperature), rl: configs.map((c) => c.ppo.temperature) },
       });
       await fsp.mkdir(dirname(outFile), { recursive: true });
       await fsp.writeFile(outFile, markdown);
