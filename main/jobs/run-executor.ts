@@ -158,12 +158,14 @@ export async function executeRun(o: ExecuteOptions): Promise<ExecuteResult> {
       keys[planned.stage] = result.key;
     } else {
       const outDir = join(o.runDir, 'stages', planned.stage);
+      // A run's own stage continues from the checkpoints an interrupted attempt left in its folder.
+      const resumed = (await fsp.readdir(outDir).catch(() => [])).length > 0;
       await fsp.mkdir(outDir, { recursive: true });
       const job: StageJob = { stage: planned.stage, runId: o.runId, runDir: o.runDir, outDir, inputs, config: o.config, stepOffset: firstStep, resume: false };
       const out = await o.runStage(job, o.onMessage);
       if (o.cancelled() || out.summary.cancelled) return { completed, summary, stageKeys: keys, cancelled: true };
       if (planned.stage === 'eval') summary = out.summary;
-      record = { stage: planned.stage, outDir, key: null, firstStep, lastStep: out.lastStep, reused: false, producedBy: o.runId, seconds: (performance.now() - started) / 1000 };
+      record = { stage: planned.stage, outDir, key: null, firstStep, lastStep: out.lastStep, reused: false, producedBy: o.runId, seconds: (performance.now() - started) / 1000, resumed };
     }
     outDirs[planned.stage] = record.outDir;
     step = record.lastStep;

@@ -10,12 +10,13 @@ let dataDir = '';
 afterEach(() => rmSync(dataDir, { recursive: true, force: true }));
 
 describe('executeRun stage records', () => {
-  it('marks a cached stage continued from an interrupted attempt as resumed (its seconds are that attempt\'s only)', async () => {
+  it('marks a stage continued from an interrupted attempt as resumed, cached or the run\'s own (its seconds are that attempt\'s only)', async () => {
     dataDir = mkdtempSync(join(tmpdir(), 'spa-exec-'));
     const ws = workspacePaths(dataDir);
     const config = defaultRunConfig('virtualhome', 'sft', 'smoke', 0);
     const { meta, paths } = await createRun(ws.runsDir, { env: config.env, method: config.method, preset: config.preset, seed: config.seed, config: config as unknown as Record<string, unknown> });
     let failSft = true;
+    let failEval = true;
     const resumeFlags: Record<string, boolean> = {};
     // Stand-in stages: each leaves a file in its output; the first SFT attempt dies half-way.
     const runStage: StageRunner = async (job) => {
@@ -25,18 +26,23 @@ describe('executeRun stage records', () => {
         failSft = false;
         throw new Error('worker died');
       }
+      if (job.stage === 'eval' && failEval) {
+        failEval = false;
+        throw new Error('worker died in eval');
+      }
       return { lastStep: job.stepOffset + 1, summary: {} };
     };
     const run = () => executeRun({ runId: meta.id, runDir: paths.dir, cacheDir: ws.cacheDir, config, runStage, onMessage: () => undefined, cancelled: () => false, locks: new Map() });
 
     await expect(run()).rejects.toThrow('worker died');
+    await expect(run()).rejects.toThrow('worker died in eval');
     await run();
 
     const stages = await readCompletedStages(paths.dir);
     expect(stages.map((s) => [s.stage, s.reused, s.resumed ?? false])).toEqual([
       ['data', false, false],
       ['sft', false, true],
-      ['eval', false, false],
+      ['eval', false, true], // its own stage folder held the first attempt's files
     ]);
     expect(resumeFlags).toEqual({ data: false, sft: true, eval: false });
   });
