@@ -108,7 +108,8 @@ export async function runGrid(
       const entry = sup.catalog.get(id);
       if (entry) await opts.onSettled?.(entry);
       settled[i] = true;
-      // Only a completed run calibrates the speed: one cancelled by Ctrl-C measured a sliver of its stages.
+      // Only a completed run calibrates the speed: a run stopped part-way is counted once, with all
+      // its stages, when a later invocation completes it (its stages.json keeps the earlier ones).
       const stages = entry?.status === 'completed' ? await readCompletedStages(runPaths(workspacePaths(dataDir).runsDir, id).dir).catch(() => null) : null;
       eta.settled(stages && measuredWork(config, stages), computed);
       done++;
