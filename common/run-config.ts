@@ -121,6 +121,14 @@ export const RunConfigSchema = z
     grpo: z.object({
       /** Rollouts per task in a group. */
       groupSize: z.number().int().min(2),
+      /**
+       * KL(π‖π_ref) estimator of the loss: 'k3' (DeepSeekMath: e^d − d − 1, d = logπ_ref − logπ)
+       * or 'lowVarKl' (verl's low_var_kl: d clamped to ±20, the estimate to ≤ 10, so one token
+       * whose log-prob fell far below the reference cannot dominate the loss and its gradient).
+       */
+      klEstimator: z.enum(['k3', 'lowVarKl']).default('k3'),
+      /** Clip each update's gradient to this global norm (TRL's GRPOTrainer and verl: 1.0); null: no clipping. */
+      maxGradNorm: z.number().positive().nullable().default(null),
     }),
     /** Misbehaving environments: how long a step may take, and how many episodes may fail, before a stage gives up. */
     envFaults: z

@@ -112,6 +112,8 @@ export interface GrpoLossInput {
   clip?: number;
   /** β of the KL term (DeepSeekMath / TRL GRPOTrainer's original default 0.04). */
   klCoef?: number;
+  /** 'k3' (default) or 'lowVarKl': k3 with verl's clamps (GRPO_LOW_VAR_KL_CLAMP). */
+  klEstimator?: 'k3' | 'lowVarKl';
   /** `sequence`: mean over tokens of each sequence, then over sequences (DeepSeekMath); `token`: one mean over all tokens. */
   aggregation?: 'sequence' | 'token';
 }
@@ -124,6 +126,13 @@ export interface GrpoLosses {
   clipFrac: tf.Scalar;
   ratioMean: tf.Scalar;
 }
+
+/**
+ * verl's `low_var_kl` (core_algos.kl_penalty): the log-ratio is clamped before exp and the k3
+ * estimate after it. A clamped token contributes a constant, so its gradient is zero rather than
+ * e^d: at temperature 0.3 a token the update pushed 10 nats under the reference gave k3 ≈ 2·10⁴.
+ */
+export const GRPO_LOW_VAR_KL_CLAMP = { logRatio: 20, estimate: 10 } as const;
 
 /**
  * GRPO: per token −min(ρA, clip(ρ)A) + β·(e^{ref−logπ} − (ref−logπ) − 1), the unbiased, non-negative
@@ -143,8 +152,13 @@ export function grpoLoss(input: GrpoLossInput): GrpoLosses {
     const pgPerToken = tf.maximum(pg1, pg2); // [B, L]
     const klPerToken = refLogProbs
       ? tf.tidy(() => {
-          const d = tf.sub(refLogProbs, logProbs);
-          return tf.sub(tf.sub(tf.exp(d), d), 1);
+          if (input.klEstimator !== 'lowVarKl') {
+            const d = tf.sub(refLogProbs, logProbs);
+            return tf.sub(tf.sub(tf.exp(d), d), 1);
+          }
+          const { logRatio, estimate } = GRPO_LOW_VAR_KL_CLAMP;
+          const d = tf.clipByValue(tf.sub(refLogProbs, logProbs), -logRatio, logRatio);
+          return tf.clipByValue(tf.sub(tf.sub(tf.exp(d), d), 1), -estimate, estimate);
         })
       : tf.zerosLike(logProbs);
     const perToken = tf.add(pgPerToken, tf.mul(klCoef, klPerToken));

@@ -8,6 +8,7 @@ import type { Trajectory } from '../../common/trajectory';
 import { Rng } from '../../envs/core/rng';
 import { groupAdvantages } from '../algo/grpo';
 import { grpoLoss } from '../algo/losses';
+import { clipByGlobalNorm, globalNorm } from '../model/optim';
 import type { TransformerLM } from '../model/transformer';
 import type { Tokenizer } from '../tokenizer';
 import { pulse } from '../worker/heartbeat';
@@ -22,6 +23,10 @@ export interface GrpoOptions {
   miniBatchSize: number;
   clip: number;
   klCoef: number;
+  /** See RunConfig grpo.klEstimator; default 'k3'. */
+  klEstimator?: 'k3' | 'lowVarKl';
+  /** Clip each update's gradient to this global norm; none when null or omitted. */
+  maxGradNorm?: number | null;
   seed: number;
   /** The rollouts' sampling temperature: ratio and KL are those of the tempered policy that sampled them. Default 1. */
   temperature?: number;
@@ -31,6 +36,8 @@ export interface GrpoMetrics {
   'losses/policy_loss': number;
   'losses/kl': number;
   'losses/clipfrac': number;
+  /** Mean global gradient norm of the updates, before clipping. */
+  'losses/grad_norm': number;
 }
 
 /** One GRPO batch: every rollout of each task should be in it (the group baseline needs them). */
@@ -43,7 +50,7 @@ export function grpoUpdate(policy: TransformerLM, reference: TransformerLM, opti
   const advantages = Float32Array.from(rows.map((r) => r.a));
   const [oldLp, refLp] = forwardRows({ inputs, targets, B, L }, opts.miniBatchSize, (x, y) => [policy.logProbsOf(x, y, temperature), reference.logProbsOf(x, y, temperature)]) as [Float32Array, Float32Array];
   const vars = policy.trainableVariables();
-  const stats = { policy: 0, kl: 0, clipFrac: 0, n: 0 };
+  const stats = { policy: 0, kl: 0, clipFrac: 0, gradNorm: 0, n: 0 };
   const rng = new Rng(`grpo#${opts.seed}`);
   for (let epoch = 0; epoch < opts.epochs; epoch++) {
     const order = rng.shuffle(Array.from({ length: B }, (_, i) => i));
@@ -61,11 +68,14 @@ export function grpoUpdate(policy: TransformerLM, reference: TransformerLM, opti
       };
       let kept: tf.Scalar[] = [];
       const { value, grads } = tf.variableGrads(() => {
-        const losses = grpoLoss({ logProbs: policy.logProbsOf(t.x, t.y, temperature), oldLogProbs: t.oldLp, advantages: t.adv, mask: t.mask, refLogProbs: t.refLp, clip: opts.clip, klCoef: opts.klCoef });
+        const losses = grpoLoss({ logProbs: policy.logProbsOf(t.x, t.y, temperature), oldLogProbs: t.oldLp, advantages: t.adv, mask: t.mask, refLogProbs: t.refLp, clip: opts.clip, klCoef: opts.klCoef, klEstimator: opts.klEstimator });
         kept = [losses.policyLoss, losses.kl, losses.clipFrac].map((s) => tf.keep(s));
         return losses.total;
       }, vars);
-      optimizer.applyGradients(grads);
+      const { grads: step, norm } = opts.maxGradNorm ? clipByGlobalNorm(grads, opts.maxGradNorm) : { grads, norm: globalNorm(grads) };
+      optimizer.applyGradients(step);
+      if (step !== grads) tf.dispose(step);
+      stats.gradNorm += norm;
       const [p, k, c] = kept.map((s) => s.dataSync()[0] as number);
       stats.policy += p as number;
       stats.kl += k as number;
@@ -75,5 +85,5 @@ export function grpoUpdate(policy: TransformerLM, reference: TransformerLM, opti
       pulse();
     }
   }
-  return { 'losses/policy_loss': stats.policy / stats.n, 'losses/kl': stats.kl / stats.n, 'losses/clipfrac': stats.clipFrac / stats.n };
+  return { 'losses/policy_loss': stats.policy / stats.n, 'losses/kl': stats.kl / stats.n, 'losses/clipfrac': stats.clipFrac / stats.n, 'losses/grad_norm': stats.gradNorm / stats.n };
 }

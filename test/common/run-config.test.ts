@@ -33,7 +33,7 @@ const valid: RunConfig = {
     klHorizon: 10000,
     adaptiveKl: true,
   },
-  grpo: { groupSize: 4 },
+  grpo: { groupSize: 4, klEstimator: 'lowVarKl', maxGradNorm: 1 },
   envFaults: { stepTimeoutMs: 10_000, maxErrorRate: 0.1 },
 };
 
@@ -65,5 +65,11 @@ describe('run config: fields added later', () => {
     const { temperature: _t, ...oldPpo } = valid.ppo;
     expect(parseRunConfig({ ...valid, ppo: { ...oldPpo } }).ppo.temperature).toBe(1);
     expect(() => parseRunConfig({ ...valid, ppo: { ...valid.ppo, temperature: 0 } })).toThrow(/ppo\.temperature/);
+  });
+  it("a config written before GRPO's KL clamp and gradient clip existed parses as those runs trained: plain k3, no clipping", () => {
+    const older = parseRunConfig({ ...valid, grpo: { groupSize: 4 } });
+    expect(older.grpo).toEqual({ groupSize: 4, klEstimator: 'k3', maxGradNorm: null });
+    expect(() => parseRunConfig({ ...valid, grpo: { ...valid.grpo, maxGradNorm: 0 } })).toThrow(/grpo\.maxGradNorm/);
+    expect(() => parseRunConfig({ ...valid, grpo: { ...valid.grpo, klEstimator: 'k2' } })).toThrow(/grpo\.klEstimator/);
   });
 });

@@ -91,7 +91,7 @@ describe('PPO smoke test, CleanRL style (reliability #28)', () => {
   it('the RL stage on a 2-state text env for ≥ 200 steps finishes in < 30 s and writes the CleanRL metric keys', async () => {
     const base = tinyConfig(3, 13);
     // 13 updates × 8 episodes × 2 to 4 steps: 208 to 416 environment steps.
-    const config = { ...base, ppo: { ...base.ppo, batchSize: 8, miniBatchSize: 4, epochs: 2, lr: 1e-3 }, grpo: { groupSize: 2 } };
+    const config = { ...base, ppo: { ...base.ppo, batchSize: 8, miniBatchSize: 4, epochs: 2, lr: 1e-3 }, grpo: { ...base.grpo, groupSize: 2 } };
     const texts = ['You are at the start. Your task is to: reach the goal and stop.', 'Observation: You are at the goal.', 'Observation: You stopped at the goal.', `Observation: ${NOTHING_HAPPENS}`];
     const tok = Tokenizer.build([...texts, 'Thought: I go.\nAction: go', 'Thought: I stop.\nAction: stop']);
     const policyDir = join(dir, 'policy');

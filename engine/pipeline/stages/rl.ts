@@ -113,7 +113,7 @@ export async function runRlStage(io: StageIo): Promise<void> {
       if (!trajs.length) {
         io.log(`iteration ${it + 1}: no usable rollouts (every group hit an environment error); no update`);
       } else if (c.method === 'grpo') {
-        losses = { ...grpoUpdate(policy, reference, optimizer, tok, trajs, { ...view, epochs: c.ppo.epochs, miniBatchSize: c.ppo.miniBatchSize, clip: c.ppo.clip, klCoef: kl.value, seed: c.seed * 1000 + it, temperature: c.ppo.temperature }) };
+        losses = { ...grpoUpdate(policy, reference, optimizer, tok, trajs, { ...view, epochs: c.ppo.epochs, miniBatchSize: c.ppo.miniBatchSize, clip: c.ppo.clip, klCoef: kl.value, klEstimator: c.grpo.klEstimator, maxGradNorm: c.grpo.maxGradNorm, seed: c.seed * 1000 + it, temperature: c.ppo.temperature }) };
       } else {
         const scored: ScoredBatch = offline?.scored(trajs) ?? stepRewardsFor(c, pe ? { estimator: pe, tok } : null, trajs);
         scoredTrajs = scored.trajectories;

@@ -56,6 +56,8 @@ export const FIELD_DOCS: Record<string, string> = {
   'ppo.adaptiveKl': 'Adapt the KL coefficient towards the target.',
   grpo: 'Group-relative baselines (GRPO and online batches).',
   'grpo.groupSize': 'Rollouts per task in a group.',
+  'grpo.klEstimator': "KL estimator of GRPO's loss: k3 (DeepSeekMath) or lowVarKl (verl: k3 clamped, so one collapsed token cannot dominate).",
+  'grpo.maxGradNorm': 'Clip each GRPO update to this global gradient norm (TRL, verl: 1).',
   envFaults: 'Misbehaving environments: how long a step may take and how many episodes may fail before a stage gives up.',
   'envFaults.stepTimeoutMs': 'Wall-time limit of one environment step (ms); a slower step is abandoned and its episode recorded as an environment error.',
   'envFaults.maxErrorRate': "Share of a stage's planned episodes whose environment may fail (throw, hang) before the stage fails.",

@@ -112,6 +112,32 @@ describe.each(['cpu', 'wasm'])('losses on %s', (backend) => {
   });
 
   /**
+   * verl's low_var_kl. Under the clamps it is k3: the case above gives the same KL. Tokens with
+   * ref − logπ = [12, 0.5, −25] (one sequence, A = 0, ρ = 1):
+   *   k3 = [e¹² − 13, e^0.5 − 1.5, e^−25 + 24] = [162741.79, 0.1487213, 24];
+   *   lowVarKl = [10 (clamped), 0.1487213, 10 (d clamped to −20 gives 19, then 10)], mean 6.7162404;
+   *   its gradient is 0 where clamped and (1 − e^0.5)/3 = −0.2162404 at the middle token.
+   */
+  it("GRPO's lowVarKl: k3 under verl's clamps, no gradient from a token beyond them", () => {
+    const oldLogProbs = tf.tensor2d([[-1, -1], [-1, -1]]);
+    const logProbs = tf.tensor2d([[-1 + Math.log(1.5), -1], [-1 + Math.log(0.7), 2]]);
+    const refLogProbs = tf.tensor2d([[-1 + Math.log(1.5) + Math.log(2), -1], [-1 + Math.log(0.7), 2]]);
+    const small = { logProbs, oldLogProbs, refLogProbs, advantages: tf.tensor1d([1, -1]), mask: tf.tensor2d([[1, 1], [1, 0]]), klCoef: 0.1 };
+    const same = grpoLoss({ ...small, klEstimator: 'lowVarKl' });
+    expect(scalar(same.kl)).toBeCloseTo(0.0767132, 5);
+
+    const lp = tf.variable(tf.tensor2d([[-13, -1.5, 0]]));
+    const far = { logProbs: lp, oldLogProbs: tf.tensor2d([[-13, -1.5, 0]]), refLogProbs: tf.tensor2d([[-1, -1, -25]]), advantages: tf.tensor1d([0]), mask: tf.ones([1, 3]), klCoef: 1 };
+    const k3 = grpoLoss(far);
+    expect(scalar(k3.kl) / ((Math.exp(12) - 13 + Math.exp(0.5) - 1.5 + Math.exp(-25) + 24) / 3)).toBeCloseTo(1, 5);
+    const clamped = grpoLoss({ ...far, klEstimator: 'lowVarKl' });
+    expect(scalar(clamped.kl)).toBeCloseTo((10 + Math.exp(0.5) - 1.5 + 10) / 3, 5);
+    const { grads } = tf.variableGrads(() => grpoLoss({ ...far, klEstimator: 'lowVarKl' }).total, [lp]);
+    close(grads[lp.name]?.dataSync() ?? [], [0, (1 - Math.exp(0.5)) / 3, 0]);
+    tf.dispose([same, k3, clamped, grads, lp, logProbs, oldLogProbs, refLogProbs, ...Object.values(small), ...Object.values(far)] as unknown as tf.Tensor[]);
+  });
+
+  /**
    * PE case: steps c = [0.2, 0.1, 0.3, −0.4, 0.5] of trajectories [0, 1, 0, 1, 1], R = [1, 0]:
    *   Σc = [0.5, 0.2]; loss = ((−0.5)² + 0.2²)/2 = 0.145; dL/dc_t = 2(Σc − R)/B = −0.5 (traj 0), 0.2 (traj 1).
    */

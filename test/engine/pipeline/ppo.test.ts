@@ -104,4 +104,20 @@ describe('GRPO', () => {
     expect(pGood(policy)).toBeGreaterThan(0.85);
     expect(metrics!['losses/kl']).toBeGreaterThan(0);
   });
+
+  it('with maxGradNorm, each update moves the weights by at most lr × maxGradNorm (plain SGD), and reports the norm before clipping', () => {
+    const policy = new TransformerLM({ vocabSize: tok.vocabSize, dModel: 32, nLayers: 1, nHeads: 2, dFF: 64, context: 64 }, { seed: 7 });
+    const reference = policy.clone();
+    const weights = () => tf.tidy(() => tf.concat(policy.trainableVariables().map((v) => tf.reshape(v, [-1]))));
+    const start = weights();
+    const opts = { ...data, epochs: 1, miniBatchSize: 4, clip: 0.2, klCoef: 0.04, klEstimator: 'lowVarKl' as const, seed: 0 };
+    const metrics = grpoUpdate(policy, reference, tf.train.sgd(1), tok, batch, { ...opts, maxGradNorm: 0.01 });
+    const moved = tf.tidy(() => tf.norm(tf.sub(weights(), start)).dataSync()[0] as number);
+    expect(metrics['losses/grad_norm']).toBeGreaterThan(0.01); // clipping was active
+    expect(moved).toBeGreaterThan(0);
+    expect(moved).toBeLessThanOrEqual((batch.length / 4) * 0.01 * (1 + 1e-4)); // 4 updates of ≤ 0.01 each
+    start.dispose();
+    policy.dispose();
+    reference.dispose();
+  });
 });
