@@ -184,7 +184,9 @@ export function defaultRunConfig(env: EnvName, method: Method, preset: Preset, s
     // GRPO is not in the authors' code; ours is stabilised as the maintained implementations
     // are: verl's clamped k3 and a gradient-norm clip of 1 (TRL, verl). Unclamped, at rollout
     // temperature 0.3, WebShop seed 1's k3 reached 4787 nats/token at iteration 4 and the agent
-    // never produced a valid action again (docs/RESULTS-NOTES.md).
-    grpo: { groupSize: s.groupSize, klEstimator: 'lowVarKl', maxGradNorm: 1 },
+    // never produced a valid action again (docs/RESULTS-NOTES.md). Only GRPO reads the two
+    // fields; the other methods keep the schema's defaults, so their configs, and with them
+    // the runs a grid finds as already done, stay what they were.
+    grpo: method === 'grpo' ? { groupSize: s.groupSize, klEstimator: 'lowVarKl', maxGradNorm: 1 } : { groupSize: s.groupSize, klEstimator: 'k3', maxGradNorm: null },
   });
 }
