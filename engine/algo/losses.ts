@@ -130,7 +130,8 @@ export interface GrpoLosses {
 /**
  * verl's `low_var_kl` (core_algos.kl_penalty): the log-ratio is clamped before exp and the k3
  * estimate after it. A clamped token contributes a constant, so its gradient is zero rather than
- * e^d: at temperature 0.3 a token the update pushed 10 nats under the reference gave k3 ≈ 2·10⁴.
+ * e^d: a token 10 nats under the reference gives k3 = e¹⁰ − 11 ≈ 2·10⁴ (at rollout temperature 0.3,
+ * WebShop seed 1's mean k3 reached 4787 nats per token before its agent collapsed).
  */
 export const GRPO_LOW_VAR_KL_CLAMP = { logRatio: 20, estimate: 10 } as const;
 
