@@ -12,6 +12,7 @@ import { METHODS, PRESETS, type Method, type Preset } from '../../../common/run-
 import { defaultDataDir } from '../../data-dir';
 import { createSupervisor } from '../../jobs/supervisor';
 import { appVersion } from '../../server/app-paths';
+import { recipeLines } from '../../services/report/recipe';
 import { writeResultsReport } from '../../services/report/results';
 import { loadRunResults } from '../../services/report/run-results';
 import { findRun, gridConfigs, REPRODUCE_METHODS, runGrid } from '../../services/reproduce';
@@ -135,7 +136,7 @@ export function registerReproduce(program: Command): void {
         dataDir,
         planned: envs.map((env) => ({ env, runs: configs.filter((c) => c.env === env).length })),
         evidenceDir: evidence,
-        temperatures: { explore: configs.map((c) => c.explore.temperature), rl: configs.map((c) => c.ppo.temperature) },
+        recipe: recipeLines(configs),
       });
       await fsp.mkdir(dirname(outFile), { recursive: true });
       await fsp.writeFile(outFile, markdown);

@@ -33,17 +33,8 @@ export interface ReportContext {
   planned: readonly { env: string; runs: number }[];
   /** The evidence folder the runs are archived in (grid-evidence.ts), as given on the command line; null when none. */
   evidenceDir: string | null;
-  /** The grid's sampling temperatures: exploration and online RL rollouts (evaluation is greedy). */
-  temperatures: { explore: readonly number[]; rl: readonly number[] };
-}
-
-/** "exploration and RL rollouts are sampled at temperature 0.3" (the code samples both at 1). */
-function samplingLine(t: ReportContext['temperatures']): string {
-  const list = (xs: readonly number[]) => [...new Set(xs)].sort((a, b) => a - b).join(' and ');
-  const same = list(t.explore) === list(t.rl);
-  return same
-    ? `Exploration and RL rollouts are sampled at temperature ${list(t.explore)} (the code: 1).`
-    : `Exploration is sampled at temperature ${list(t.explore)}, RL rollouts at ${list(t.rl)} (the code: 1 for both).`;
+  /** Where the grid's recipe departs from the code (recipe.ts): sampling temperatures, GRPO's stabilisers. */
+  recipe: readonly string[];
 }
 
 /** "Partial grid: …" when some planned runs have not completed, else nothing. */
@@ -75,7 +66,7 @@ export async function writeResultsReport(results: readonly RunResult[], ctx: Rep
     `Node ${process.version}, ${cpus().length} × ${cpus()[0]?.model.trim() ?? 'unknown CPU'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB RAM. Compute: **${(computeSeconds / 60).toFixed(1)} min** of stage time`,
     `(stages shared between methods ran once per environment and seed). ${gridWallLine(ctx)} Every number below is read from the run folders listed at the end;`,
     'success and grounding are greedy-decoding evaluations on held-out test tasks (seen and unseen splits), mean ± sample std over seeds.',
-    samplingLine(ctx.temperatures),
+    ...ctx.recipe,
     '',
     ...partialLine(results, ctx.planned),
   ];
