@@ -99,11 +99,15 @@ const SCALES: Record<Preset, Scale> = {
     ppoBatch: 16,
     ppoMiniBatch: 8,
     ppoEpochs: 2,
-    // A tenth of SFT's rate. At 3e-5 (a hundredth; the code's PPO/SFT ratio is 1e-5 / 2e-5) ten
-    // iterations moved the policy 0.05 nats per sequence from SFT, a twentieth of the KL target,
-    // the critic's explained variance stayed negative, and no RL method changed the agent
-    // (standard WebShop grid, 2026-11-23, docs/RESULTS-NOTES.md).
-    ppoLr: 3e-4,
+    // 3e-4 at temperature 1, scaled by the rollout temperature: the policy's log-probs are taken at
+    // logits / 0.3, so one step moves the sampling distribution about 1/0.3 times as far. At 3e-5
+    // and temperature 1, ten iterations moved the policy 0.05 nats per sequence from SFT (a
+    // twentieth of the KL target) and no RL method changed the agent. At 3e-4 and temperature 0.3
+    // (WebShop, 3 seeds), the first iteration's approx_kl was 2.4 (SPA seed 0), the KL to SFT
+    // stayed at 5–22 nats per sequence against a target of 1, and the training rollouts' success
+    // fell to 0% by the last iteration for PPO and SPA. At 1e-4 (seed 0): approx_kl 0.05–0.19,
+    // KL to SFT 0.3–2.5 (docs/RESULTS-NOTES.md).
+    ppoLr: 1e-4,
     groupSize: 4,
     // 0.3, where the code samples at 1: a 3B LLM at temperature 1 still writes coherent actions,
     // this 0.4–0.8M-parameter model does not. Its SFT policy on 40 training tasks (seed 0; see
