@@ -52,3 +52,14 @@ export function planStages(c: RunConfig): PlannedStage[] {
   stages.push({ stage: 'eval', cached: false, slice: null, inputs: evalInputs });
   return stages;
 }
+
+/**
+ * What decides a run's results: its config without the sections none of its stages reads. Only
+ * the RL stage reads `ppo` and `grpo`, so an SFT or RFT run stays the same experiment when only
+ * the RL recipe changes, and a grid keeps it rather than training it again.
+ */
+export function runIdentity(c: RunConfig): Partial<RunConfig> {
+  if (planStages(c).some((s) => s.stage === 'rl')) return c;
+  const { ppo: _ppo, grpo: _grpo, ...read } = c;
+  return read;
+}

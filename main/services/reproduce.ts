@@ -10,6 +10,7 @@ import { RunConfigSchema, type Method, type Preset, type RunConfig } from '../..
 import type { EnvName } from '../../envs/core/types';
 import { defaultRunConfig } from '../../engine/pipeline/presets';
 import { readCompletedStages } from '../jobs/run-executor';
+import { runIdentity } from '../jobs/plan';
 import type { Supervisor } from '../jobs/supervisor';
 import { readRunMeta, runPaths, workspacePaths } from '../runs/run-folder';
 import { cacheHolds, GridEta, measuredWork, pendingSeconds } from './grid-eta';
@@ -51,10 +52,11 @@ export interface GridProgress {
 /**
  * The run of this config to use: the newest completed one, else the newest other. Stored configs
  * are compared after parsing, so a run written before a config field existed (it reads with that
- * field's default) still counts as the same experiment.
+ * field's default) still counts as the same experiment, and only in what the run's stages read
+ * (runIdentity): an SFT run does not differ by its RL settings.
  */
 export async function findRun(sup: Supervisor, dataDir: string, config: RunConfig): Promise<CatalogEntry | null> {
-  const want = canonicalJson(config);
+  const want = canonicalJson(runIdentity(config));
   const candidates = sup.catalog
     .list()
     .filter((e) => e.env === config.env && e.method === config.method && e.seed === config.seed && e.preset === config.preset)
@@ -63,7 +65,7 @@ export async function findRun(sup: Supervisor, dataDir: string, config: RunConfi
   for (const e of candidates) {
     const meta = await readRunMeta(runPaths(workspacePaths(dataDir).runsDir, e.id).dir).catch(() => null);
     const stored = meta ? RunConfigSchema.safeParse(meta.config) : null;
-    if (!stored?.success || canonicalJson(stored.data) !== want) continue;
+    if (!stored?.success || canonicalJson(runIdentity(stored.data)) !== want) continue;
     if (e.status === 'completed') return e; // newest first: the first completed one is the answer
     same.push(e);
   }

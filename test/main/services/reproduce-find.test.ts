@@ -29,6 +29,22 @@ describe('reproduce: findRun', () => {
     expect(await findRun(sup, dataDir, { ...config, seed: 2 })).toBeNull();
     await sup.shutdown();
   });
+
+  it("keeps an SFT or RFT run when only the RL recipe changes (its stages never read ppo or grpo), but not an RL run", async () => {
+    const sup = await createSupervisor({ dataDir });
+    const rlChanged = (c: ReturnType<typeof defaultRunConfig>) => ({ ...c, ppo: { ...c.ppo, lr: c.ppo.lr / 3 }, grpo: { ...c.grpo, maxGradNorm: 0.5 } });
+    for (const method of ['sft', 'rft', 'spa'] as const) {
+      const config = defaultRunConfig('webshop', method, 'quick', 3);
+      const run = await sup.catalog.create({ env: config.env, method, preset: config.preset, seed: config.seed, config: config as unknown as Record<string, unknown> });
+      await sup.catalog.setStatus(run.id, { status: 'completed' });
+      const found = await findRun(sup, dataDir, rlChanged(config));
+      if (method === 'spa') expect(found).toBeNull();
+      else expect(found?.id).toBe(run.id);
+      // A change to what SFT reads is a different run for every method.
+      expect(await findRun(sup, dataDir, { ...config, sft: { ...config.sft, epochs: config.sft.epochs + 1 } })).toBeNull();
+    }
+    await sup.shutdown();
+  });
 });
 
 describe('reproduce: grid order', () => {
