@@ -16,9 +16,11 @@ export function globalNorm(grads: tf.NamedTensorMap): number {
 /**
  * Scales every gradient by min(1, maxNorm / ‖g‖) (the same factor for all, so the direction
  * is kept). Returns new tensors (the caller disposes both maps) and the norm before clipping.
+ * Without a maxNorm (null or undefined: no clipping) it returns the map itself, and its norm.
  */
-export function clipByGlobalNorm(grads: tf.NamedTensorMap, maxNorm: number): { grads: tf.NamedTensorMap; norm: number } {
+export function clipByGlobalNorm(grads: tf.NamedTensorMap, maxNorm: number | null | undefined): { grads: tf.NamedTensorMap; norm: number } {
   const norm = globalNorm(grads);
+  if (!maxNorm) return { grads, norm };
   const scale = norm > maxNorm ? maxNorm / (norm + 1e-6) : 1;
   const clipped = tf.tidy(() => Object.fromEntries(Object.entries(grads).map(([k, g]) => [k, scale === 1 ? tf.clone(g) : tf.mul(g, scale)])));
   return { grads: clipped, norm };

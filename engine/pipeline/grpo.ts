@@ -8,7 +8,7 @@ import type { Trajectory } from '../../common/trajectory';
 import { Rng } from '../../envs/core/rng';
 import { groupAdvantages } from '../algo/grpo';
 import { grpoLoss } from '../algo/losses';
-import { clipByGlobalNorm, globalNorm } from '../model/optim';
+import { clipByGlobalNorm } from '../model/optim';
 import type { TransformerLM } from '../model/transformer';
 import type { Tokenizer } from '../tokenizer';
 import { pulse } from '../worker/heartbeat';
@@ -72,7 +72,7 @@ export function grpoUpdate(policy: TransformerLM, reference: TransformerLM, opti
         kept = [losses.policyLoss, losses.kl, losses.clipFrac].map((s) => tf.keep(s));
         return losses.total;
       }, vars);
-      const { grads: step, norm } = opts.maxGradNorm ? clipByGlobalNorm(grads, opts.maxGradNorm) : { grads, norm: globalNorm(grads) };
+      const { grads: step, norm } = clipByGlobalNorm(grads, opts.maxGradNorm);
       optimizer.applyGradients(step);
       if (step !== grads) tf.dispose(step);
       stats.gradNorm += norm;

@@ -7,7 +7,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { Trajectory } from '../../common/trajectory';
 import { Rng } from '../../envs/core/rng';
 import { progressEstimatorLoss } from '../algo/losses';
-import { clipByGlobalNorm, globalNorm, logWarmupFactor, setLearningRate } from '../model/optim';
+import { clipByGlobalNorm, logWarmupFactor, setLearningRate } from '../model/optim';
 import type { ScalarHead } from '../model/heads';
 import type { TransformerLM } from '../model/transformer';
 import type { Tokenizer } from '../tokenizer';
@@ -182,7 +182,7 @@ export function trainProgressEstimator(pe: ProgressEstimator, tok: Tokenizer, sa
         const batch = order.slice(from, from + opts.batchSize).map((i) => samples[i] as PeSample);
         const { loss, grads } = batchGradients(pe, tok.special.pad, batch, opts.maxSequencesPerPass ?? DEFAULT_SEQUENCES_PER_PASS, vars);
         update++;
-        const { grads: step, norm } = opts.clipNorm ? clipByGlobalNorm(grads, opts.clipNorm) : { grads, norm: globalNorm(grads) };
+        const { grads: step, norm } = clipByGlobalNorm(grads, opts.clipNorm);
         setLearningRate(optimizer, opts.lr * logWarmupFactor(update, opts.warmupUpdates ?? 0));
         optimizer.applyGradients(step);
         tf.dispose(grads);
