@@ -104,9 +104,9 @@ const SCALES: Record<Preset, Scale> = {
     // and temperature 1, ten iterations moved the policy 0.05 nats per sequence from SFT (a
     // twentieth of the KL target) and no RL method changed the agent. At 3e-4 and temperature 0.3
     // (WebShop, 3 seeds), the first iteration's approx_kl was 2.4 (SPA seed 0), the KL to SFT
-    // stayed at 5–22 nats per sequence against a target of 1, and the training rollouts' success
-    // fell to 0% by the last iteration for PPO and SPA. At 1e-4 (seed 0): approx_kl 0.05–0.19,
-    // KL to SFT 0.3–2.5 (docs/RESULTS-NOTES.md).
+    // stayed at 4–774 nats per sequence from iteration 2 on (11 PPO and SPA-family runs) against
+    // a target of 1, and the training rollouts' success fell to 0% by the last iteration for PPO
+    // and SPA. At 1e-4 (seed 0): approx_kl 0.05–0.19, KL to SFT 0.3–2.5 (docs/RESULTS-NOTES.md).
     ppoLr: 1e-4,
     groupSize: 4,
     // 0.3, where the code samples at 1: a 3B LLM at temperature 1 still writes coherent actions,
