@@ -99,6 +99,13 @@ export const RunConfigSchema = z
       /** Trajectories per PPO batch (online: batchSize / grpo.groupSize tasks × groupSize rollouts). */
       batchSize: z.number().int().min(1),
       miniBatchSize: z.number().int().min(1),
+      /**
+       * What miniBatchSize counts: 'trajectory' (the code: one optimizer step per miniBatchSize
+       * trajectories, their rows accumulated) or 'row' (a step's view; how runs before this field
+       * trained, so that one optimizer step took miniBatchSize rows and a 40-turn episode's rows
+       * made many more steps per iteration than a 10-turn one's).
+       */
+      miniBatchUnit: z.enum(['trajectory', 'row']).default('row'),
       epochs: z.number().int().min(1),
       lr: z.number().positive(),
       clip: z.number().positive(),

@@ -1,5 +1,7 @@
 /** Padding token sequences into next-token batches, picking minibatch rows out of them, and forward passes over them in chunks. */
 import * as tf from '@tensorflow/tfjs';
+import type { RunConfig } from '../../common/run-config';
+import type { Rng } from '../../envs/core/rng';
 
 export interface PackedRows {
   /** Positions per row (longest sequence − 1). */
@@ -52,4 +54,77 @@ export function forwardRows(
     parts.forEach((p, k) => (outs[k] ??= new Float32Array(B * L)).set(p, from * L));
   }
   return outs;
+}
+
+/**
+ * Rows per forward/backward pass in the RL updates: the memory bound. Eight rows of 512 positions
+ * fit the wasm heap; a whole minibatch of VirtualHome trajectories (one row per step) does not.
+ */
+export const ROWS_PER_PASS = 8;
+
+export type MiniBatchUnit = RunConfig['ppo']['miniBatchUnit'];
+
+/** The group each row is drawn with: its trajectory, or (unit 'row', runs made before ppo.miniBatchUnit) itself. */
+export function minibatchGroups(rows: readonly { trajectory: number }[], unit: MiniBatchUnit = 'trajectory'): number[] {
+  return rows.map((r, i) => (unit === 'row' ? i : r.trajectory));
+}
+
+/**
+ * One epoch's minibatches, as row indices: the trajectories shuffled and taken `size` at a time,
+ * each minibatch every row of its trajectories. The code's PPO takes one optimizer step per
+ * `size` trajectories; our trajectories span a row per step (step-view.ts), and minibatches of
+ * rows made the number of steps per iteration grow with episode length (VirtualHome, ~36 turns:
+ * 86 Adam steps in an iteration where WebShop took 30 and the recipe 4).
+ */
+export function trajectoryMinibatches(rowTrajectory: readonly number[], size: number, rng: Rng): number[][] {
+  const byTrajectory = new Map<number, number[]>();
+  rowTrajectory.forEach((t, row) => byTrajectory.set(t, [...(byTrajectory.get(t) ?? []), row]));
+  const order = rng.shuffle([...byTrajectory.keys()].sort((a, b) => a - b));
+  const batches: number[][] = [];
+  for (let from = 0; from < order.length; from += Math.max(1, size)) batches.push(order.slice(from, from + Math.max(1, size)).flatMap((t) => byTrajectory.get(t) as number[]));
+  return batches;
+}
+
+/**
+ * The gradient of one minibatch, accumulated over passes of ROWS_PER_PASS rows (the authors' code
+ * accumulates micro-batches the same way). `loss(rows)` returns a mean over its rows' units
+ * (tokens, or rows); weighting each pass by its share of `weights` makes the sum that mean over
+ * the whole minibatch. `stats` are the same weighted means of the extra scalars `loss` reports.
+ * Tensors `loss` creates are released with its pass.
+ */
+export function minibatchGradients(
+  rows: readonly number[],
+  weights: ArrayLike<number>,
+  vars: tf.Variable[],
+  loss: (rows: number[]) => { total: tf.Scalar; stats: tf.Scalar[] },
+): { grads: tf.NamedTensorMap; stats: number[] } {
+  const total = rows.reduce((a, r) => a + (weights[r] as number), 0);
+  let grads: tf.NamedTensorMap | null = null;
+  const stats: number[] = [];
+  for (let from = 0; from < rows.length; from += ROWS_PER_PASS) {
+    const pass = rows.slice(from, from + ROWS_PER_PASS);
+    const share = total > 0 ? pass.reduce((a, r) => a + (weights[r] as number), 0) / total : pass.length / rows.length;
+    if (share === 0) continue; // no unit of the mean here: nothing to add
+    let kept: tf.Scalar[] = [];
+    const passGrads = tf.tidy(() => {
+      const { value, grads: g } = tf.variableGrads(() => {
+        const out = loss(pass);
+        kept = out.stats.map((s) => tf.keep(s));
+        return tf.mul(out.total, share) as tf.Scalar;
+      }, vars);
+      value.dispose();
+      return g;
+    });
+    kept.forEach((s, k) => (stats[k] = (stats[k] ?? 0) + share * (s.dataSync()[0] as number)));
+    tf.dispose(kept);
+    if (!grads) grads = passGrads;
+    else {
+      const sum: tf.NamedTensorMap = {};
+      for (const [name, g] of Object.entries(passGrads)) sum[name] = tf.add(grads[name] as tf.Tensor, g);
+      tf.dispose([...Object.values(grads), ...Object.values(passGrads)]);
+      grads = sum;
+    }
+  }
+  if (!grads) throw new Error('minibatchGradients: no rows with weight');
+  return { grads, stats };
 }

@@ -12,7 +12,7 @@ import { clipByGlobalNorm } from '../model/optim';
 import type { TransformerLM } from '../model/transformer';
 import type { Tokenizer } from '../tokenizer';
 import { pulse } from '../worker/heartbeat';
-import { forwardRows, packRows, takeRows } from './batch';
+import { forwardRows, minibatchGradients, minibatchGroups, packRows, ROWS_PER_PASS, takeRows, trajectoryMinibatches, type MiniBatchUnit } from './batch';
 import { episodeText, trainingSequences, type PromptLayout } from './step-view';
 
 export interface GrpoOptions {
@@ -20,7 +20,10 @@ export interface GrpoOptions {
   reserve: number;
   layout: PromptLayout;
   epochs: number;
+  /** Trajectories per optimizer step (their rows are accumulated over passes of ROWS_PER_PASS). */
   miniBatchSize: number;
+  /** 'row': miniBatchSize counts rows instead (runs made before RunConfig ppo.miniBatchUnit). Default 'trajectory'. */
+  miniBatchUnit?: MiniBatchUnit;
   clip: number;
   klCoef: number;
   /** See RunConfig grpo.klEstimator; default 'k3'. */
@@ -44,44 +47,44 @@ export interface GrpoMetrics {
 export function grpoUpdate(policy: TransformerLM, reference: TransformerLM, optimizer: tf.Optimizer, tok: Tokenizer, trajectories: readonly Trajectory[], opts: GrpoOptions): GrpoMetrics {
   const adv = groupAdvantages(trajectories);
   const temperature = opts.temperature ?? 1;
-  const rows = trajectories.flatMap((t, i) => trainingSequences(tok, episodeText(t, opts.layout), { ...opts, includeAckStep: false }).map((s) => ({ s, a: adv[i] as number })));
+  const rows = trajectories.flatMap((t, i) => trainingSequences(tok, episodeText(t, opts.layout), { ...opts, includeAckStep: false }).map((s) => ({ s, a: adv[i] as number, trajectory: i })));
   const B = rows.length;
   const { L, inputs, targets, mask } = packRows(rows.map((r) => r.s), tok.special.pad);
   const advantages = Float32Array.from(rows.map((r) => r.a));
-  const [oldLp, refLp] = forwardRows({ inputs, targets, B, L }, opts.miniBatchSize, (x, y) => [policy.logProbsOf(x, y, temperature), reference.logProbsOf(x, y, temperature)]) as [Float32Array, Float32Array];
+  const [oldLp, refLp] = forwardRows({ inputs, targets, B, L }, ROWS_PER_PASS, (x, y) => [policy.logProbsOf(x, y, temperature), reference.logProbsOf(x, y, temperature)]) as [Float32Array, Float32Array];
   const vars = policy.trainableVariables();
   const stats = { policy: 0, kl: 0, clipFrac: 0, gradNorm: 0, n: 0 };
   const rng = new Rng(`grpo#${opts.seed}`);
+  // grpoLoss averages per row, then over rows: a pass weighs by its rows.
+  const perRow = new Array<number>(B).fill(1);
   for (let epoch = 0; epoch < opts.epochs; epoch++) {
-    const order = rng.shuffle(Array.from({ length: B }, (_, i) => i));
-    for (let from = 0; from < B; from += opts.miniBatchSize) {
-      const idx = order.slice(from, from + opts.miniBatchSize);
-      const m = idx.length;
-      const take = <A extends Float32Array | Int32Array>(a: A): A => takeRows(a, idx, L);
-      const t = {
-        x: tf.tensor2d(take(inputs), [m, L], 'int32'),
-        y: tf.tensor2d(take(targets), [m, L], 'int32'),
-        mask: tf.tensor2d(take(mask), [m, L]),
-        oldLp: tf.tensor2d(take(oldLp), [m, L]),
-        refLp: tf.tensor2d(take(refLp), [m, L]),
-        adv: tf.tensor1d(idx.map((b) => advantages[b] as number)),
-      };
-      let kept: tf.Scalar[] = [];
-      const { value, grads } = tf.variableGrads(() => {
-        const losses = grpoLoss({ logProbs: policy.logProbsOf(t.x, t.y, temperature), oldLogProbs: t.oldLp, advantages: t.adv, mask: t.mask, refLogProbs: t.refLp, clip: opts.clip, klCoef: opts.klCoef, klEstimator: opts.klEstimator });
-        kept = [losses.policyLoss, losses.kl, losses.clipFrac].map((s) => tf.keep(s));
-        return losses.total;
-      }, vars);
+    for (const idx of trajectoryMinibatches(minibatchGroups(rows, opts.miniBatchUnit), opts.miniBatchSize, rng)) {
+      const { grads, stats: s } = minibatchGradients(idx, perRow, vars, (pass) => {
+        const m = pass.length;
+        const take = <A extends Float32Array | Int32Array>(a: A): A => takeRows(a, pass, L);
+        const x = tf.tensor2d(take(inputs), [m, L], 'int32');
+        const y = tf.tensor2d(take(targets), [m, L], 'int32');
+        const losses = grpoLoss({
+          logProbs: policy.logProbsOf(x, y, temperature),
+          oldLogProbs: tf.tensor2d(take(oldLp), [m, L]),
+          advantages: tf.tensor1d(pass.map((b) => advantages[b] as number)),
+          mask: tf.tensor2d(take(mask), [m, L]),
+          refLogProbs: tf.tensor2d(take(refLp), [m, L]),
+          clip: opts.clip,
+          klCoef: opts.klCoef,
+          klEstimator: opts.klEstimator,
+        });
+        return { total: losses.total, stats: [losses.policyLoss, losses.kl, losses.clipFrac] };
+      });
       const { grads: step, norm } = clipByGlobalNorm(grads, opts.maxGradNorm);
       optimizer.applyGradients(step);
-      if (step !== grads) tf.dispose(step);
+      if (step !== grads) tf.dispose(Object.values(step));
+      tf.dispose(Object.values(grads));
       stats.gradNorm += norm;
-      const [p, k, c] = kept.map((s) => s.dataSync()[0] as number);
-      stats.policy += p as number;
-      stats.kl += k as number;
-      stats.clipFrac += c as number;
+      stats.policy += s[0] as number;
+      stats.kl += s[1] as number;
+      stats.clipFrac += s[2] as number;
       stats.n++;
-      tf.dispose([value, grads, ...kept, ...Object.values(t)]);
       pulse();
     }
   }

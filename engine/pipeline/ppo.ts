@@ -19,7 +19,7 @@ import type { ScalarHead } from '../model/heads';
 import type { TransformerLM } from '../model/transformer';
 import type { Tokenizer } from '../tokenizer';
 import { pulse } from '../worker/heartbeat';
-import { forwardRows, packRows, takeRows } from './batch';
+import { forwardRows, minibatchGradients, minibatchGroups, packRows, ROWS_PER_PASS, takeRows, trajectoryMinibatches, type MiniBatchUnit } from './batch';
 import type { ScoredBatch } from './fusion';
 import { ACK_STEP, episodeText, trainingSequences, type PromptLayout } from './step-view';
 
@@ -32,6 +32,8 @@ export interface PpoRow {
   ends: number[];
   /** The reward placed at each of `ends` (multiplier applied). */
   endRewards: number[];
+  /** The batch trajectory this row belongs to: minibatches are drawn by trajectory. */
+  trajectory: number;
 }
 
 export interface PpoRowOptions {
@@ -54,6 +56,7 @@ export function ppoRows(tok: Tokenizer, batch: ScoredBatch, opts: PpoRowOptions)
         mask: seq.targetMask.slice(1),
         ends: seq.stepEnds.map((e) => e.position - 1),
         endRewards: seq.stepEnds.map((e) => (r[index(e.step)] as number) * stepMultiplier(index(e.step), T, opts.multiplier)),
+        trajectory: i,
       };
     });
   });
@@ -61,7 +64,10 @@ export function ppoRows(tok: Tokenizer, batch: ScoredBatch, opts: PpoRowOptions)
 
 export interface PpoUpdateOptions {
   epochs: number;
+  /** Trajectories per optimizer step (their rows are accumulated over passes of ROWS_PER_PASS). */
   miniBatchSize: number;
+  /** 'row': miniBatchSize counts rows instead (runs made before RunConfig ppo.miniBatchUnit). Default 'trajectory'. */
+  miniBatchUnit?: MiniBatchUnit;
   clip: number;
   clipValue: number;
   vfCoef: number;
@@ -131,7 +137,7 @@ export function ppoUpdate(
   const B = rows.length;
   const temperature = opts.temperature ?? 1;
   const { L, inputs, targets, mask } = packRows(rows.map((r) => ({ tokens: r.tokens, targetMask: [0, ...r.mask] })), tok.special.pad);
-  const [oldLp, refLp, oldV] = forwardRows({ inputs, targets, B, L }, opts.miniBatchSize, (x, y) => {
+  const [oldLp, refLp, oldV] = forwardRows({ inputs, targets, B, L }, ROWS_PER_PASS, (x, y) => {
     const { logProbs, hidden } = policy.logProbsAndHidden(x, y, temperature);
     return [logProbs, reference.logProbsOf(x, y, temperature), valueHead.apply(hidden)];
   }) as [Float32Array, Float32Array, Float32Array];
@@ -149,47 +155,35 @@ export function ppoUpdate(
   const vars = [...policy.trainableVariables(), ...valueHead.trainableVariables()];
   const stats = { policy: 0, value: 0, approxKl: 0, clipFrac: 0, n: 0 };
   const rng = new Rng(`ppo#${opts.seed}`);
+  // Action tokens per row: the losses are masked means, so a pass weighs by its tokens.
+  const tokens = maskRows.map((m) => m.reduce((x, y) => x + y, 0));
   for (let epoch = 0; epoch < opts.epochs; epoch++) {
-    const order = rng.shuffle(Array.from({ length: B }, (_, i) => i));
-    for (let from = 0; from < B; from += opts.miniBatchSize) {
-      const idx = order.slice(from, from + opts.miniBatchSize);
-      const take = <A extends Float32Array | Int32Array>(a: A): A => takeRows(a, idx, L);
-      const m = idx.length;
-      const t = {
-        x: tf.tensor2d(take(inputs), [m, L], 'int32'),
-        y: tf.tensor2d(take(targets), [m, L], 'int32'),
-        mask: tf.tensor2d(take(mask), [m, L]),
-        oldLp: tf.tensor2d(take(oldLp), [m, L]),
-        oldV: tf.tensor2d(take(oldV), [m, L]),
-        adv: tf.tensor2d(take(advantages), [m, L]),
-        ret: tf.tensor2d(take(returns), [m, L]),
-      };
-      let kept: tf.Scalar[] = [];
-      const { value, grads } = tf.variableGrads(() => {
-        const { logProbs, hidden } = policy.logProbsAndHidden(t.x, t.y, temperature);
+    for (const idx of trajectoryMinibatches(minibatchGroups(rows, opts.miniBatchUnit), opts.miniBatchSize, rng)) {
+      const { grads, stats: s } = minibatchGradients(idx, tokens, vars, (pass) => {
+        const m = pass.length;
+        const take = <A extends Float32Array | Int32Array>(a: A): A => takeRows(a, pass, L);
+        const { logProbs, hidden } = policy.logProbsAndHidden(tf.tensor2d(take(inputs), [m, L], 'int32'), tf.tensor2d(take(targets), [m, L], 'int32'), temperature);
         const losses = ppoLosses({
           logProbs,
-          oldLogProbs: t.oldLp,
-          advantages: t.adv,
+          oldLogProbs: tf.tensor2d(take(oldLp), [m, L]),
+          advantages: tf.tensor2d(take(advantages), [m, L]),
           values: valueHead.apply(hidden),
-          oldValues: t.oldV,
-          returns: t.ret,
-          mask: t.mask,
+          oldValues: tf.tensor2d(take(oldV), [m, L]),
+          returns: tf.tensor2d(take(returns), [m, L]),
+          mask: tf.tensor2d(take(mask), [m, L]),
           clip: opts.clip,
           clipValue: opts.clipValue,
           vfCoef: opts.vfCoef,
         });
-        kept = [losses.policyLoss, losses.valueLoss, losses.approxKl, losses.clipFrac].map((s) => tf.keep(s));
-        return losses.total;
-      }, vars);
+        return { total: losses.total, stats: [losses.policyLoss, losses.valueLoss, losses.approxKl, losses.clipFrac] };
+      });
       optimizer.applyGradients(grads);
-      const [p, v, a, c] = kept.map((s) => s.dataSync()[0] as number);
-      stats.policy += p as number;
-      stats.value += v as number;
-      stats.approxKl += a as number;
-      stats.clipFrac += c as number;
+      tf.dispose(Object.values(grads));
+      stats.policy += s[0] as number;
+      stats.value += s[1] as number;
+      stats.approxKl += s[2] as number;
+      stats.clipFrac += s[3] as number;
       stats.n++;
-      tf.dispose([value, grads, ...kept, ...Object.values(t)]);
       pulse();
     }
   }

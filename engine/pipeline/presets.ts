@@ -169,6 +169,7 @@ export function defaultRunConfig(env: EnvName, method: Method, preset: Preset, s
       iterations: s.ppoIterations,
       batchSize: s.ppoBatch,
       miniBatchSize: s.ppoMiniBatch,
+      miniBatchUnit: 'trajectory',
       epochs: s.ppoEpochs,
       lr: s.ppoLr,
       clip: PPO_DEFAULTS.clip,

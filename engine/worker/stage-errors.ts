@@ -3,6 +3,7 @@
  * "memory access out of bounds" or "Aborted()", which names neither the cause nor the fix.
  */
 import type { RunConfig } from '../../common/run-config';
+import { ROWS_PER_PASS } from '../pipeline/batch';
 
 const WASM_OUT_OF_MEMORY = /memory access out of bounds|^Aborted\(|out of memory|Cannot enlarge memory/i;
 
@@ -10,8 +11,8 @@ export function explainStageError(message: string, backend: string, config: RunC
   if (backend === 'wasm' && WASM_OUT_OF_MEMORY.test(message)) {
     return (
       `the wasm backend ran out of memory (its heap is at most 4 GiB) with context ${config.model.context}, ` +
-      `PPO minibatches of ${config.ppo.miniBatchSize} and estimator batches of ${config.estimator.batchSize}: ` +
-      `lower ppo.miniBatchSize, estimator.batchSize or model.context, or use a tensorflow backend (wasm said: ${message})`
+      `RL passes of ${ROWS_PER_PASS} rows and estimator batches of ${config.estimator.batchSize}: ` +
+      `lower model.context or estimator.batchSize, or use a tensorflow backend (wasm said: ${message})`
     );
   }
   return message;

@@ -19,6 +19,7 @@ const valid: RunConfig = {
     iterations: 4,
     batchSize: 16,
     miniBatchSize: 4,
+    miniBatchUnit: 'trajectory',
     epochs: 4,
     lr: 1e-4,
     clip: 0.2,
@@ -65,6 +66,11 @@ describe('run config: fields added later', () => {
     const { temperature: _t, ...oldPpo } = valid.ppo;
     expect(parseRunConfig({ ...valid, ppo: { ...oldPpo } }).ppo.temperature).toBe(1);
     expect(() => parseRunConfig({ ...valid, ppo: { ...valid.ppo, temperature: 0 } })).toThrow(/ppo\.temperature/);
+  });
+  it('a config written before ppo.miniBatchUnit existed parses as those runs trained: minibatches of rows', () => {
+    const { miniBatchUnit: _u, ...oldPpo } = valid.ppo;
+    expect(parseRunConfig({ ...valid, ppo: oldPpo }).ppo.miniBatchUnit).toBe('row');
+    expect(() => parseRunConfig({ ...valid, ppo: { ...valid.ppo, miniBatchUnit: 'token' } })).toThrow(/ppo\.miniBatchUnit/);
   });
   it("a config written before GRPO's KL clamp and gradient clip existed parses as those runs trained: plain k3, no clipping", () => {
     const older = parseRunConfig({ ...valid, grpo: { groupSize: 4 } });

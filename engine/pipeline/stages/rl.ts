@@ -113,12 +113,12 @@ export async function runRlStage(io: StageIo): Promise<void> {
       if (!trajs.length) {
         io.log(`iteration ${it + 1}: no usable rollouts (every group hit an environment error); no update`);
       } else if (c.method === 'grpo') {
-        losses = { ...grpoUpdate(policy, reference, optimizer, tok, trajs, { ...view, epochs: c.ppo.epochs, miniBatchSize: c.ppo.miniBatchSize, clip: c.ppo.clip, klCoef: kl.value, klEstimator: c.grpo.klEstimator, maxGradNorm: c.grpo.maxGradNorm, seed: c.seed * 1000 + it, temperature: c.ppo.temperature }) };
+        losses = { ...grpoUpdate(policy, reference, optimizer, tok, trajs, { ...view, epochs: c.ppo.epochs, miniBatchSize: c.ppo.miniBatchSize, miniBatchUnit: c.ppo.miniBatchUnit, clip: c.ppo.clip, klCoef: kl.value, klEstimator: c.grpo.klEstimator, maxGradNorm: c.grpo.maxGradNorm, seed: c.seed * 1000 + it, temperature: c.ppo.temperature }) };
       } else {
         const scored: ScoredBatch = offline?.scored(trajs) ?? stepRewardsFor(c, pe ? { estimator: pe, tok } : null, trajs);
         scoredTrajs = scored.trajectories;
         const rows = ppoRows(tok, scored, { ...view, multiplier: c.reward.stepRewardMultiplier });
-        losses = { ...ppoUpdate(policy, valueHead, reference, optimizer, kl, tok, rows, { epochs: c.ppo.epochs, miniBatchSize: c.ppo.miniBatchSize, clip: c.ppo.clip, clipValue: c.ppo.clipValue, vfCoef: c.ppo.vfCoef, gamma: c.ppo.gamma, lambda: c.ppo.lambda, seed: c.seed * 1000 + it, gaeGranularity: c.ppo.gaeGranularity, temperature: c.ppo.temperature }) };
+        losses = { ...ppoUpdate(policy, valueHead, reference, optimizer, kl, tok, rows, { epochs: c.ppo.epochs, miniBatchSize: c.ppo.miniBatchSize, miniBatchUnit: c.ppo.miniBatchUnit, clip: c.ppo.clip, clipValue: c.ppo.clipValue, vfCoef: c.ppo.vfCoef, gamma: c.ppo.gamma, lambda: c.ppo.lambda, seed: c.seed * 1000 + it, gaeGranularity: c.ppo.gaeGranularity, temperature: c.ppo.temperature }) };
         const sums = scored.stepRewards.map((r) => r.reduce((a, b) => a + b, 0));
         extra = { 'charts/fused_return': sums.reduce((a, b) => a + b, 0) / Math.max(sums.length, 1), ...(attributionMetrics(scoredTrajs) ?? {}) };
       }

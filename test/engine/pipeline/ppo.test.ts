@@ -84,6 +84,30 @@ describe('PPO', () => {
     expect(metrics!['charts/kl_coef']).not.toBe(0.05);
     expect(Number.isFinite(metrics!['losses/value_loss'])).toBe(true);
   });
+  it('takes one optimizer step per miniBatchSize trajectories, however many rows each spans', () => {
+    const config = { vocabSize: tok.vocabSize, dModel: 16, nLayers: 1, nHeads: 2, dFF: 32, context: 64 };
+    const policy = new TransformerLM(config, { seed: 8 });
+    const reference = policy.clone();
+    const valueHead = createValueHead(config, { seed: 8 });
+    const optimizer = tf.train.adam(1e-3);
+    let steps = 0;
+    const apply = optimizer.applyGradients.bind(optimizer);
+    optimizer.applyGradients = (g) => {
+      steps++;
+      apply(g);
+    };
+    const rows = ppoRows(tok, scoreAndFuse(null, tok, batch, data, { alpha: 1, beta: 0, stepValueSource: 'looNormalisedFinal' }), { ...data, multiplier: 'none' });
+    // As a long episode is: 16 rows, 4 trajectories of 4 rows.
+    const spanning = rows.map((r, i) => ({ ...r, trajectory: Math.floor(i / 4) }));
+    ppoUpdate(policy, valueHead, reference, optimizer, new AdaptiveKLController(0.05, 6, 10000), tok, spanning, { epochs: 3, miniBatchSize: 2, clip: 0.2, clipValue: 0.2, vfCoef: 0.1, gamma: 0.99, lambda: 0.95, seed: 0 });
+    expect(steps).toBe(3 * 2); // epochs × ⌈4 / 2⌉
+    // Runs made before ppo.miniBatchUnit counted rows: 3 × ⌈16 / 2⌉.
+    ppoUpdate(policy, valueHead, reference, optimizer, new AdaptiveKLController(0.05, 6, 10000), tok, spanning, { epochs: 3, miniBatchSize: 2, miniBatchUnit: 'row', clip: 0.2, clipValue: 0.2, vfCoef: 0.1, gamma: 0.99, lambda: 0.95, seed: 0 });
+    expect(steps).toBe(3 * 2 + 3 * 8);
+    policy.dispose();
+    reference.dispose();
+    valueHead.dispose();
+  });
 });
 
 describe('GRPO', () => {
@@ -115,7 +139,7 @@ describe('GRPO', () => {
     const moved = tf.tidy(() => tf.norm(tf.sub(weights(), start)).dataSync()[0] as number);
     expect(metrics['losses/grad_norm']).toBeGreaterThan(0.01); // clipping was active
     expect(moved).toBeGreaterThan(0);
-    expect(moved).toBeLessThanOrEqual((batch.length / 4) * 0.01 * (1 + 1e-4)); // 4 updates of ≤ 0.01 each
+    expect(moved).toBeLessThanOrEqual(Math.ceil(batch.length / 4) * 0.01 * (1 + 1e-4)); // one update of ≤ 0.01 per 4 trajectories
     start.dispose();
     policy.dispose();
     reference.dispose();

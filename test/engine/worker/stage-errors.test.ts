@@ -10,7 +10,8 @@ describe('explainStageError', () => {
       const msg = explainStageError(raw, 'wasm', config);
       expect(msg).toMatch(/^the wasm backend ran out of memory/);
       expect(msg).toContain('context 512');
-      expect(msg).toContain('lower ppo.miniBatchSize');
+      expect(msg).toContain('RL passes of 8 rows');
+      expect(msg).toContain('lower model.context or estimator.batchSize');
       expect(msg).toContain(`(wasm said: ${raw})`);
     }
   });
