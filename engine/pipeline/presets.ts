@@ -99,15 +99,23 @@ const SCALES: Record<Preset, Scale> = {
     ppoBatch: 16,
     ppoMiniBatch: 8,
     ppoEpochs: 2,
-    // 3e-4 at temperature 1, scaled by the rollout temperature: the policy's log-probs are taken at
-    // logits / 0.3, so one step moves the sampling distribution about 1/0.3 times as far. At 3e-5
-    // and temperature 1, ten iterations moved the policy 0.05 nats per sequence from SFT (a
-    // twentieth of the KL target) and no RL method changed the agent. At 3e-4 and temperature 0.3
-    // (WebShop, 3 seeds), the first iteration's approx_kl was 2.4 (SPA seed 0), the KL to SFT
-    // stayed at 4–774 nats per sequence from iteration 2 on (11 PPO and SPA-family runs) against
-    // a target of 1, and the training rollouts' success fell to 0% by the last iteration for PPO
-    // and SPA. At 1e-4 (seed 0): approx_kl 0.05–0.19, KL to SFT 0.3–2.5 (docs/RESULTS-NOTES.md).
-    ppoLr: 1e-4,
+    // How far one iteration's update moves the policy, as 0.5·mean (Δ log π)² over the action
+    // tokens of seed 0's first PPO batch, from SFT (a scratch probe over ppoUpdate; see
+    // docs/RESULTS-NOTES.md, "Why the RL runs started again, twice"):
+    //
+    //                          1e-4    2e-4    3e-4
+    //   WebShop                0.021   0.072   0.157
+    //   VirtualHome            0.030   0.130   1.353
+    //
+    // At 3e-4 Adam's first, sign-like steps drove tokens VirtualHome's SFT policy was sure of
+    // (log π ≈ 0) to log π ≈ −16. The grid before one optimizer step per 8 trajectories (row
+    // minibatches: 30 WebShop, 86 VirtualHome steps an iteration) ran 1e-4, which moved WebShop
+    // 0.087 and VirtualHome 0.753, whose PPO then ended at 7.5% against SFT's 24%. 2e-4 moves both
+    // about as far as that WebShop grid did (KL to SFT 1.8–2.6 nats per row at its end), well
+    // short of where VirtualHome breaks; at 1e-4, ten iterations would barely leave SFT. Before
+    // that, at 3e-4 with row minibatches, WebShop's KL to SFT reached 4–774 nats per row and PPO's
+    // and SPA's training rollouts fell to 0% (docs/results/superseded/rl-lr-3e-4/).
+    ppoLr: 2e-4,
     groupSize: 4,
     // 0.3, where the code samples at 1: a 3B LLM at temperature 1 still writes coherent actions,
     // this 0.4–0.8M-parameter model does not. Its SFT policy on 40 training tasks (seed 0; see

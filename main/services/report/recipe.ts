@@ -3,6 +3,7 @@
  * report cannot claim a recipe its runs did not use.
  */
 import type { RunConfig } from '../../../common/run-config';
+import { PPO_DEFAULTS } from '../../../engine/algo/flags';
 
 const list = (xs: readonly (number | string)[]) => [...new Set(xs)].sort((a, b) => (typeof a === 'number' && typeof b === 'number' ? a - b : String(a).localeCompare(String(b)))).join(' and ');
 
@@ -24,6 +25,17 @@ function grpoLine(configs: readonly RunConfig[]): string[] {
   return [`GRPO (not in the authors' code) takes its KL term to the SFT policy as ${kl}, with ${clip}.`];
 }
 
+/** The RL update: learning rate, minibatch (and what it counts), epochs, batch; the code's values beside them. */
+function rlLine(configs: readonly RunConfig[]): string[] {
+  const rl = configs.filter((c) => c.method !== 'sft' && c.method !== 'rft');
+  if (!rl.length) return [];
+  const lr = [...new Set(rl.map((c) => c.ppo.lr))].sort((a, b) => a - b).map((x) => x.toExponential()).join(' and '); // 2e-4, not 0.0002
+  const step = list(rl.map((c) => `${c.ppo.miniBatchSize} ${c.ppo.miniBatchUnit === 'row' ? 'rows (step views)' : 'trajectories'}`));
+  const epochs = list(rl.map((c) => c.ppo.epochs));
+  const batch = list(rl.map((c) => c.ppo.batchSize));
+  return [`RL updates: Adam at learning rate ${lr} (the code: ${PPO_DEFAULTS.learningRate.toExponential()}), one optimizer step per ${step} (the code: 8 trajectories), ${epochs} epoch(s) (the code: ${PPO_DEFAULTS.ppoEpochs}) over each batch of ${batch} rollouts.`];
+}
+
 export function recipeLines(configs: readonly RunConfig[]): string[] {
-  return [samplingLine(configs), ...grpoLine(configs)];
+  return [samplingLine(configs), ...rlLine(configs), ...grpoLine(configs)];
 }

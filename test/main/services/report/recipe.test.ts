@@ -7,18 +7,23 @@ describe('report: the recipe line, read from the configs', () => {
   it('states the sampling temperatures, and GRPO\'s KL estimate and clip only when the grid has GRPO runs', () => {
     const spa = defaultRunConfig('webshop', 'spa', 'standard');
     const grpo = defaultRunConfig('webshop', 'grpo', 'standard');
-    expect(recipeLines([spa])).toEqual(['Exploration and RL rollouts are sampled at temperature 0.3 (the code: 1).']);
+    const rl = 'RL updates: Adam at learning rate 2e-4 (the code: 1e-5), one optimizer step per 8 trajectories (the code: 8 trajectories), 2 epoch(s) (the code: 4) over each batch of 16 rollouts.';
+    expect(recipeLines([defaultRunConfig('webshop', 'sft', 'standard')])).toEqual(['Exploration and RL rollouts are sampled at temperature 0.3 (the code: 1).']);
+    expect(recipeLines([spa])).toEqual(['Exploration and RL rollouts are sampled at temperature 0.3 (the code: 1).', rl]);
     expect(recipeLines([spa, grpo])).toEqual([
       'Exploration and RL rollouts are sampled at temperature 0.3 (the code: 1).',
+      rl,
       "GRPO (not in the authors' code) takes its KL term to the SFT policy as verl's clamped k3 (low_var_kl), with a gradient-norm clip of 1.",
     ]);
   });
 
   it('names every variant a mixed grid ran, in order', () => {
     const grpo = defaultRunConfig('webshop', 'grpo', 'standard');
-    const older = parseRunConfig({ ...grpo, ppo: { ...grpo.ppo, temperature: 10 }, grpo: { groupSize: grpo.grpo.groupSize } });
+    const { miniBatchUnit: _u, ...olderPpo } = grpo.ppo;
+    const older = parseRunConfig({ ...grpo, ppo: { ...olderPpo, temperature: 10, lr: 1e-4 }, grpo: { groupSize: grpo.grpo.groupSize } });
     expect(recipeLines([grpo, older])).toEqual([
       'Exploration is sampled at temperature 0.3, RL rollouts at 0.3 and 10 (the code: 1 for both).',
+      'RL updates: Adam at learning rate 1e-4 and 2e-4 (the code: 1e-5), one optimizer step per 8 rows (step views) and 8 trajectories (the code: 8 trajectories), 2 epoch(s) (the code: 4) over each batch of 16 rollouts.',
       "GRPO (not in the authors' code) takes its KL term to the SFT policy as DeepSeekMath's k3 and verl's clamped k3 (low_var_kl), with a gradient-norm clip of 1 and no gradient clipping.",
     ]);
   });
