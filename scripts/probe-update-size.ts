@@ -4,7 +4,9 @@
  * 0.5·mean (Δ log π)² over the batch's action tokens (TRL's approx_kl, taken after the update).
  * The probe behind the standard preset's RL learning rate (engine/pipeline/presets.ts).
  *
- *   npx tsx scripts/probe-update-size.ts <run folder with RL rollouts> [lr ...]
+ *   npx tsx scripts/probe-update-size.ts <run folder with RL rollouts> [lr ...] [--rows]
+ *
+ * --rows: minibatches of rows, as runs before ppo.miniBatchUnit trained.
  */
 import * as tf from '@tensorflow/tfjs';
 import { readFileSync } from 'node:fs';
@@ -20,8 +22,10 @@ import { stepRewardsFor } from '../engine/pipeline/stages/rewards';
 import { loadModel, viewOptions } from '../engine/pipeline/stages/shared';
 
 async function main() {
-  const [run, ...lrs] = process.argv.slice(2);
-  if (!run) throw new Error('usage: probe-update-size.ts <run folder> [lr ...]');
+  const args = process.argv.slice(2);
+  const rowsFlag = args.includes('--rows');
+  const [run, ...lrs] = args.filter((a) => a !== '--rows');
+  if (!run) throw new Error('usage: probe-update-size.ts <run folder> [lr ...] [--rows]');
   await initBackend('wasm');
   const c = parseRunConfig(JSON.parse(readFileSync(join(run, 'config.json'), 'utf8')).config);
   const sft = (JSON.parse(readFileSync(join(run, 'stages.json'), 'utf8')).completed as { stage: string; outDir: string }[]).find((s) => s.stage === 'sft');
@@ -36,8 +40,8 @@ async function main() {
     const { L, inputs, targets, mask } = packRows(rows.map((r) => ({ tokens: r.tokens, targetMask: [0, ...r.mask] })), tok.special.pad);
     const logProbs = () => forwardRows({ inputs, targets, B: rows.length, L }, ROWS_PER_PASS, (x, y) => [policy.logProbsOf(x, y, c.ppo.temperature)])[0] as Float32Array;
     const before = logProbs();
-    const p = c.ppo;
-    ppoUpdate(policy, valueHead, reference, tf.train.adam(lr), new AdaptiveKLController(p.klInit, p.klTarget, p.klHorizon), tok, rows, { ...p, seed: c.seed * 1000, miniBatchUnit: p.miniBatchUnit });
+    const p = { ...c.ppo, miniBatchUnit: rowsFlag ? ('row' as const) : c.ppo.miniBatchUnit };
+    ppoUpdate(policy, valueHead, reference, tf.train.adam(lr), new AdaptiveKLController(p.klInit, p.klTarget, p.klHorizon), tok, rows, { ...p, seed: c.seed * 1000 });
     const after = logProbs();
     let sum = 0;
     let n = 0;

@@ -99,22 +99,23 @@ const SCALES: Record<Preset, Scale> = {
     ppoBatch: 16,
     ppoMiniBatch: 8,
     ppoEpochs: 2,
-    // How far one iteration's update moves the policy, as 0.5·mean (Δ log π)² over the action
-    // tokens of seed 0's first PPO batch, from SFT (a scratch probe over ppoUpdate; see
-    // docs/RESULTS-NOTES.md, "Why the RL runs started again, twice"):
+    // How far one iteration's update moves the policy: ½·mean (Δ log π)² over the action tokens
+    // of seed 0's first PPO batch, after one update from SFT (scripts/probe-update-size.ts; a few
+    // tokens carry most of it, and another value-head init gave half to twice these numbers):
     //
-    //                          1e-4    2e-4    3e-4
-    //   WebShop                0.021   0.072   0.157
-    //   VirtualHome            0.030   0.130   1.353
+    //                                           1e-4    2e-4    3e-4
+    //   WebShop, a step per 8 trajectories      0.022   0.095   0.259
+    //   VirtualHome, a step per 8 trajectories  0.051   0.384   2.360
+    //   WebShop, a step per 8 rows (before)     0.100
+    //   VirtualHome, a step per 8 rows (before) 2.902
     //
-    // At 3e-4 Adam's first, sign-like steps drove tokens VirtualHome's SFT policy was sure of
-    // (log π ≈ 0) to log π ≈ −16. The grid before one optimizer step per 8 trajectories (row
-    // minibatches: 30 WebShop, 86 VirtualHome steps an iteration) ran 1e-4, which moved WebShop
-    // 0.087 and VirtualHome 0.753, whose PPO then ended at 7.5% against SFT's 24%. 2e-4 moves both
-    // about as far as that WebShop grid did (KL to SFT 1.8–2.6 nats per row at its end), well
-    // short of where VirtualHome breaks; at 1e-4, ten iterations would barely leave SFT. Before
-    // that, at 3e-4 with row minibatches, WebShop's KL to SFT reached 4–774 nats per row and PPO's
-    // and SPA's training rollouts fell to 0% (docs/results/superseded/rl-lr-3e-4/).
+    // With row minibatches (30 WebShop, 86 VirtualHome Adam steps an iteration) 1e-4 was right
+    // for WebShop (KL to SFT 1.8–2.6 nats per row at the end) and wrecked VirtualHome (PPO 7.5%
+    // seen success against SFT's 30%). 2e-4 with a step per 8 trajectories moves WebShop as far
+    // as that, VirtualHome a seventh as far; at 3e-4 Adam's first, sign-like steps drove tokens
+    // VirtualHome's SFT policy was sure of (log π ≈ 0) to log π ≈ −16; at 1e-4 ten iterations
+    // barely leave SFT. Before that, at 3e-4 with row minibatches, WebShop's KL to SFT reached
+    // 4–774 nats per row (docs/results/superseded/rl-lr-3e-4/; docs/RESULTS-NOTES.md).
     ppoLr: 2e-4,
     groupSize: 4,
     // 0.3, where the code samples at 1: a 3B LLM at temperature 1 still writes coherent actions,
