@@ -103,8 +103,11 @@ export async function writeResultsReport(results: readonly RunResult[], ctx: Rep
         .map((m) => ({ m, c: curve(of(m), key) }))
         .filter(({ c }) => c.x.length > 0)
         .map(({ m, c }) => ({ label: m, ...c }));
-      if (!series.length) continue;
       const file = join(ctx.figuresDir, `${env}-${name}.svg`);
+      if (!series.length) {
+        await fsp.rm(file, { force: true }); // an earlier report's curves of runs no longer in the grid
+        continue;
+      }
       await fsp.writeFile(file, lineChartSvg(series, { title: `${env}: ${what} of training rollouts (mean ± std over seeds)`, xLabel: 'RL iteration', yLabel: what, yBounds: [0, 1] }));
       lines.push('', `![${env}: ${what} of training rollouts](${relative(ctx.markdownDir, file)})`);
     }
