@@ -78,10 +78,15 @@ export function minibatchGroups(rows: readonly { trajectory: number }[], unit: M
  */
 export function trajectoryMinibatches(rowTrajectory: readonly number[], size: number, rng: Rng): number[][] {
   const byTrajectory = new Map<number, number[]>();
-  rowTrajectory.forEach((t, row) => byTrajectory.set(t, [...(byTrajectory.get(t) ?? []), row]));
+  rowTrajectory.forEach((t, row) => {
+    const rows = byTrajectory.get(t);
+    if (rows) rows.push(row);
+    else byTrajectory.set(t, [row]);
+  });
   const order = rng.shuffle([...byTrajectory.keys()].sort((a, b) => a - b));
+  const step = Math.max(1, size);
   const batches: number[][] = [];
-  for (let from = 0; from < order.length; from += Math.max(1, size)) batches.push(order.slice(from, from + Math.max(1, size)).flatMap((t) => byTrajectory.get(t) as number[]));
+  for (let from = 0; from < order.length; from += step) batches.push(order.slice(from, from + step).flatMap((t) => byTrajectory.get(t) as number[]));
   return batches;
 }
 

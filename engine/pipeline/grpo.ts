@@ -57,8 +57,9 @@ export function grpoUpdate(policy: TransformerLM, reference: TransformerLM, opti
   const rng = new Rng(`grpo#${opts.seed}`);
   // grpoLoss averages per row, then over rows: a pass weighs by its rows.
   const perRow = new Array<number>(B).fill(1);
+  const groups = minibatchGroups(rows, opts.miniBatchUnit);
   for (let epoch = 0; epoch < opts.epochs; epoch++) {
-    for (const idx of trajectoryMinibatches(minibatchGroups(rows, opts.miniBatchUnit), opts.miniBatchSize, rng)) {
+    for (const idx of trajectoryMinibatches(groups, opts.miniBatchSize, rng)) {
       const { grads, stats: s } = minibatchGradients(idx, perRow, vars, (pass) => {
         const m = pass.length;
         const take = <A extends Float32Array | Int32Array>(a: A): A => takeRows(a, pass, L);

@@ -157,8 +157,9 @@ export function ppoUpdate(
   const rng = new Rng(`ppo#${opts.seed}`);
   // Action tokens per row: the losses are masked means, so a pass weighs by its tokens.
   const tokens = maskRows.map((m) => m.reduce((x, y) => x + y, 0));
+  const groups = minibatchGroups(rows, opts.miniBatchUnit);
   for (let epoch = 0; epoch < opts.epochs; epoch++) {
-    for (const idx of trajectoryMinibatches(minibatchGroups(rows, opts.miniBatchUnit), opts.miniBatchSize, rng)) {
+    for (const idx of trajectoryMinibatches(groups, opts.miniBatchSize, rng)) {
       const { grads, stats: s } = minibatchGradients(idx, tokens, vars, (pass) => {
         const m = pass.length;
         const take = <A extends Float32Array | Int32Array>(a: A): A => takeRows(a, pass, L);

@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../../../engine/backend';
 import { createValueHead } from '../../../engine/model/heads';
 import { TransformerLM } from '../../../engine/model/transformer';
-import { forwardRows, minibatchGradients, packRows, ROWS_PER_PASS, trajectoryMinibatches } from '../../../engine/pipeline/batch';
+import { forwardRows, minibatchGradients, packRows, ROWS_PER_PASS, takeRows, trajectoryMinibatches } from '../../../engine/pipeline/batch';
 import { Rng } from '../../../envs/core/rng';
 
 beforeAll(async () => {
@@ -76,11 +76,7 @@ describe('minibatchGradients', () => {
     const tokens = Array.from({ length: n }, (_, b) => mask.subarray(b * L, (b + 1) * L).reduce((a, x) => a + x, 0));
     const idx = Array.from({ length: n }, (_, i) => (i * 7) % n); // any order
     const loss = (pass: number[]) => {
-      const take = <A extends Float32Array | Int32Array>(a: A) => {
-        const out = new (a.constructor as new (k: number) => A)(pass.length * L);
-        pass.forEach((b, k) => out.set(a.subarray(b * L, (b + 1) * L), k * L));
-        return out;
-      };
+      const take = <A extends Float32Array | Int32Array>(a: A) => takeRows(a, pass, L);
       const lp = model.logProbsOf(tf.tensor2d(take(inputs), [pass.length, L], 'int32'), tf.tensor2d(take(targets), [pass.length, L], 'int32'));
       const m = tf.tensor2d(take(mask), [pass.length, L]);
       const nll = tf.div(tf.sum(tf.mul(tf.neg(lp), m)), tf.sum(m)) as tf.Scalar;
