@@ -1,7 +1,7 @@
 /** The report's "why" per environment: what SPA's result rests on, and where evaluation episodes go wrong. */
 import { FAILURE_COLUMNS } from './failure-modes';
 import type { RunResult } from './run-results';
-import { mean, meanStd, numPm, pctPm, stageMean, stageValues, stat } from './stats';
+import { mean, meanStd, numPm, pctPm, stageMean, stageValues } from './stats';
 
 /**
  * What SPA's result rests on, so a reader can see why it wins or not: how much signal the
@@ -12,13 +12,16 @@ export function diagnostics(of: (m: string) => RunResult[]): string[] {
   const spa = of('spa');
   if (!spa.length) return [];
   const explored = stageMean(spa, 'explore', 'explore/success_rate');
+  const exploredReward = stageMean(spa, 'explore', 'explore/episodic_return');
   const trainMse = stageMean(spa, 'estimator', 'progress/mse', 'last');
   const trainCorr = stageMean(spa, 'estimator', 'progress/oracle_corr', 'last');
-  const zeroRef = stat(spa, 'eval/success_rate');
+  const zeroRef = meanStd(spa.flatMap((r) => (r.zeroPredictorMse === null ? [] : [r.zeroPredictorMse])));
   const out = ['', 'What the SPA result rests on:'];
-  if (explored.n) out.push(`- exploration (the estimator's only data): ${pctPm(explored)}% of rollouts succeeded.`);
+  // WebShop's graded reward gives the estimator signal beyond the successes; where R is 0/1 the mean is the rate again.
+  const graded = exploredReward.n > 0 && Math.abs(exploredReward.mean - explored.mean) > 1e-9;
+  if (explored.n) out.push(`- exploration (the estimator's only data): ${pctPm(explored)}% of rollouts succeeded${graded ? `; mean final reward ${numPm(exploredReward)}` : ''}.`);
   if (trainMse.n) out.push(`- the estimator on its training set: MSE(Σ c_t, R) ${numPm(trainMse)}, oracle correlation ${numPm(trainCorr)}.`);
-  if (zeroRef.n) out.push(`- for scale: with rewards in {0, 1}, predicting Σ c_t = 0 for every evaluation trajectory scores MSE = the success rate, ${numPm(zeroRef)}.`);
+  if (zeroRef.n) out.push(`- for scale: predicting Σ c_t = 0 for every evaluation trajectory scores MSE = mean R², ${numPm(zeroRef)} (with R in {0, 1}, the success rate).`);
   for (const m of ['spa', 'ppo', 'grpo']) {
     const series = of(m)
       .map((r) => stageValues(r, 'rl', 'charts/success_rate'))

@@ -1,4 +1,4 @@
-/** What the report reads of each run: its catalog entry, metrics, completed stages, backend line and evaluation failure profile. */
+/** What the report reads of each run: its catalog entry, metrics, completed stages, backend line, and what its evaluation episodes show. */
 import { promises as fsp } from 'node:fs';
 import type { CatalogEntry, MetricRecord, RunTrajectory } from '../../../common/run-schema';
 import { readCompletedStages, type CompletedStage } from '../../jobs/run-executor';
@@ -14,6 +14,16 @@ export interface RunResult {
   backendDetail: string | null;
   /** How its evaluation episodes ended and what their turns were; null without evaluation trajectories. */
   failures: FailureProfile | null;
+  /**
+   * Mean R² over its evaluation episodes: the MSE(Σ c_t, R) an estimator scores by predicting 0
+   * everywhere. WebShop's R is graded, so this is not the success rate there. Null without episodes.
+   */
+  zeroPredictorMse: number | null;
+}
+
+export function meanSquaredReward(trajectories: readonly RunTrajectory[]): number | null {
+  if (!trajectories.length) return null;
+  return trajectories.reduce((s, t) => s + t.finalReward ** 2, 0) / trajectories.length;
 }
 
 /** The first stage's "backend: …" line of a run log (engine/worker/stage-worker.ts writes one per stage). */
@@ -49,12 +59,14 @@ export async function loadRunResults(dataDir: string, entries: readonly CatalogE
     const { dir, log: logPath } = runPaths(ws.runsDir, entry.id);
     await readRunMeta(dir); // a run we cannot read is an error, not a silent gap in the table
     const log = await fsp.readFile(logPath, 'utf8').catch(() => '');
+    const evaluation = await evaluationTrajectories(ws, entry.id);
     out.push({
       entry,
       metrics: (await readMetrics(dir)).records,
       stages: await readCompletedStages(dir),
       backendDetail: backendDetailOf(log),
-      failures: failureProfile(await evaluationTrajectories(ws, entry.id)),
+      failures: failureProfile(evaluation),
+      zeroPredictorMse: meanSquaredReward(evaluation),
     });
   }
   return out;

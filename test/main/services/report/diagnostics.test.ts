@@ -1,0 +1,43 @@
+import { describe, expect, it } from 'vitest';
+import type { RunTrajectory } from '../../../../common/run-schema';
+import { diagnostics } from '../../../../main/services/report/diagnostics';
+import { meanSquaredReward, type RunResult } from '../../../../main/services/report/run-results';
+
+const spaRun = (seed: number, zeroPredictorMse: number | null) =>
+  ({
+    entry: { id: `spa-s${seed}`, env: 'webshop', method: 'spa', seed, status: 'completed', summary: {} },
+    metrics: [],
+    stages: [],
+    backendDetail: null,
+    failures: null,
+    zeroPredictorMse,
+  }) as unknown as RunResult;
+
+describe('the estimator scale line', () => {
+  it('is mean R² over evaluation episodes, which for graded rewards is not the success rate', () => {
+    // WebShop: one purchase scored 0.5, one solved, one with nothing bought; the success rate is 1/3.
+    const episodes = [0.5, 1, 0].map((finalReward) => ({ finalReward }) as RunTrajectory);
+    expect(meanSquaredReward(episodes)).toBeCloseTo(1.25 / 3, 12);
+    expect(meanSquaredReward([])).toBeNull();
+  });
+
+  it('reports the zero predictor over the SPA runs that have evaluation episodes', () => {
+    const runs = [spaRun(0, 0.02), spaRun(1, 0.04), spaRun(2, null)];
+    const lines = diagnostics((m) => (m === 'spa' ? runs : []));
+    expect(lines.find((l) => l.includes('predicting Σ c_t = 0'))).toContain('mean R², 0.030 ± 0.014');
+  });
+});
+
+describe('the exploration line', () => {
+  const withExploration = (rows: Array<[number, number]>) =>
+    ({ ...spaRun(0, null), metrics: rows.map(([success, ret], i) => ({ step: i, t: i, stage: 'explore', 'explore/success_rate': success, 'explore/episodic_return': ret })) }) as RunResult;
+  const line = (run: RunResult) => diagnostics((m) => (m === 'spa' ? [run] : [])).find((l) => l.startsWith('- exploration'));
+
+  it('adds the mean final reward where rewards are graded', () => {
+    expect(line(withExploration([[0.05, 0.2], [0.1, 0.3]]))).toBe("- exploration (the estimator's only data): 7.5 ± 0.0% of rollouts succeeded; mean final reward 0.250 ± 0.000.");
+  });
+
+  it('leaves it out where the reward is the success', () => {
+    expect(line(withExploration([[0.05, 0.05]]))).toBe("- exploration (the estimator's only data): 5.0 ± 0.0% of rollouts succeeded.");
+  });
+});
