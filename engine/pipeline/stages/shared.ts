@@ -108,45 +108,5 @@ export function rolloutMetrics(trajs: readonly Trajectory[], prefix = 'charts'):
   };
 }
 
-/** Pearson correlation; 0 when either side is constant. */
-export function pearson(x: readonly number[], y: readonly number[]): number {
-  const n = Math.min(x.length, y.length);
-  if (n < 2) return 0;
-  const mx = x.reduce((a, b) => a + b, 0) / n;
-  const my = y.reduce((a, b) => a + b, 0) / n;
-  let sxy = 0;
-  let sxx = 0;
-  let syy = 0;
-  for (let i = 0; i < n; i++) {
-    const dx = (x[i] as number) - mx;
-    const dy = (y[i] as number) - my;
-    sxy += dx * dy;
-    sxx += dx * dx;
-    syy += dy * dy;
-  }
-  return sxx > 0 && syy > 0 ? sxy / Math.sqrt(sxx * syy) : 0;
-}
-
-/**
- * How well the estimator attributes: MSE of Σ_t c_t against R, and the correlation of c_t with
- * the environment's oracle progress increments Δp_t = p_t − p_{t−1} over every scored step.
- */
-export function attributionMetrics(trajs: readonly Trajectory[]): { 'progress/mse': number; 'progress/oracle_corr': number } | null {
-  const scored = trajs.filter((t) => t.steps.length && t.steps.every((s) => s.contribution !== undefined));
-  if (!scored.length) return null;
-  const c: number[] = [];
-  const dp: number[] = [];
-  let se = 0;
-  for (const t of scored) {
-    let prev = 0;
-    let sum = t.ackContribution ?? 0;
-    for (const s of t.steps) {
-      c.push(s.contribution as number);
-      dp.push(s.progress - prev);
-      prev = s.progress;
-      sum += s.contribution as number;
-    }
-    se += (sum - t.finalReward) ** 2;
-  }
-  return { 'progress/mse': se / scored.length, 'progress/oracle_corr': pearson(c, dp) };
-}
+// The attribution arithmetic lives in common/ so the report can apply it to evaluation episodes too.
+export { attributionMetrics, pearson } from '../../../common/attribution';

@@ -22,6 +22,14 @@ export function diagnostics(of: (m: string) => RunResult[]): string[] {
   if (explored.n) out.push(`- exploration (the estimator's only data): ${pctPm(explored)}% of rollouts succeeded${graded ? `; mean final reward ${numPm(exploredReward)}` : ''}.`);
   if (trainMse.n) out.push(`- the estimator on its training set: MSE(Σ c_t, R) ${numPm(trainMse)}, oracle correlation ${numPm(trainCorr)}.`);
   if (zeroRef.n) out.push(`- for scale: predicting Σ c_t = 0 for every evaluation trajectory scores MSE = mean R², ${numPm(zeroRef)} (with R in {0, 1}, the success rate).`);
+  // Per seed: the offsets can differ in sign, which a mean over seeds would hide.
+  const fits = [...spa].sort((a, b) => a.entry.seed - b.entry.seed).flatMap((r) => (r.heldOutFit ? [{ seed: r.entry.seed, ...r.heldOutFit }] : []));
+  if (fits.length) {
+    const list = (f: (x: (typeof fits)[number]) => string) => fits.map(f).join(', ');
+    out.push(
+      `- where the held-out MSE comes from, per seed (${list((x) => String(x.seed))}): the mean of Σ c_t − R over the evaluation episodes, an offset shared by every episode, is ${list((x) => (x.bias >= 0 ? '+' : '−') + Math.abs(x.bias).toFixed(3))}; the correlation of Σ c_t with R (ranking) is ${list((x) => x.sumCorr.toFixed(2))}.`,
+    );
+  }
   for (const m of ['spa', 'ppo', 'grpo']) {
     const series = of(m)
       .map((r) => stageValues(r, 'rl', 'charts/success_rate'))

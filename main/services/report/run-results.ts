@@ -1,5 +1,6 @@
 /** What the report reads of each run: its catalog entry, metrics, completed stages, backend line, and what its evaluation episodes show. */
 import { promises as fsp } from 'node:fs';
+import { sumFit } from '../../../common/attribution';
 import type { CatalogEntry, MetricRecord, RunTrajectory } from '../../../common/run-schema';
 import { readCompletedStages, type CompletedStage } from '../../jobs/run-executor';
 import { readMetrics, readRunMeta, runPaths, trajectoryIndexCacheFile, workspacePaths, type WorkspacePaths } from '../../runs/run-folder';
@@ -19,6 +20,8 @@ export interface RunResult {
    * everywhere. WebShop's R is graded, so this is not the success rate there. Null without episodes.
    */
   zeroPredictorMse: number | null;
+  /** The estimator's sums on its evaluation episodes: their offset from R and how well they rank R; null unless scored (SPA). */
+  heldOutFit: { bias: number; sumCorr: number } | null;
 }
 
 export function meanSquaredReward(trajectories: readonly RunTrajectory[]): number | null {
@@ -67,6 +70,7 @@ export async function loadRunResults(dataDir: string, entries: readonly CatalogE
       backendDetail: backendDetailOf(log),
       failures: failureProfile(evaluation),
       zeroPredictorMse: meanSquaredReward(evaluation),
+      heldOutFit: sumFit(evaluation),
     });
   }
   return out;

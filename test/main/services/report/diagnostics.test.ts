@@ -3,7 +3,7 @@ import type { RunTrajectory } from '../../../../common/run-schema';
 import { diagnostics } from '../../../../main/services/report/diagnostics';
 import { meanSquaredReward, type RunResult } from '../../../../main/services/report/run-results';
 
-const spaRun = (seed: number, zeroPredictorMse: number | null) =>
+const spaRun = (seed: number, zeroPredictorMse: number | null, heldOutFit: RunResult['heldOutFit'] = null) =>
   ({
     entry: { id: `spa-s${seed}`, env: 'webshop', method: 'spa', seed, status: 'completed', summary: {} },
     metrics: [],
@@ -11,6 +11,7 @@ const spaRun = (seed: number, zeroPredictorMse: number | null) =>
     backendDetail: null,
     failures: null,
     zeroPredictorMse,
+    heldOutFit,
   }) as unknown as RunResult;
 
 describe('the estimator scale line', () => {
@@ -39,5 +40,15 @@ describe('the exploration line', () => {
 
   it('leaves it out where the reward is the success', () => {
     expect(line(withExploration([[0.05, 0.05]]))).toBe("- exploration (the estimator's only data): 5.0 ± 0.0% of rollouts succeeded.");
+  });
+});
+
+describe('the held-out fit line', () => {
+  it("lists each seed's offset with its sign and its ranking, in seed order", () => {
+    const runs = [spaRun(2, 0.03, { bias: -0.287, sumCorr: 0.9 }), spaRun(0, 0.05, { bias: 0.221, sumCorr: 0.62 }), spaRun(1, 0.02, null)];
+    const line = diagnostics((m) => (m === 'spa' ? runs : [])).find((l) => l.startsWith('- where the held-out MSE'));
+    expect(line).toContain('per seed (0, 2)');
+    expect(line).toContain('is +0.221, −0.287;');
+    expect(line).toContain('(ranking) is 0.62, 0.90.');
   });
 });

@@ -10,7 +10,7 @@ describe('report figures', () => {
     const dir = mkdtempSync(join(tmpdir(), 'spa-report-'));
     const stale = join(dir, 'virtualhome-train-success.svg');
     writeFileSync(stale, '<svg/>');
-    const sft = { entry: { id: 'r1', env: 'virtualhome', method: 'sft', seed: 0, status: 'completed', summary: {}, createdAt: '2026-11-24T00:00:00Z', updatedAt: '2026-11-24T00:10:00Z' }, metrics: [], stages: [], backendDetail: null, failures: null, zeroPredictorMse: null } as unknown as RunResult;
+    const sft = { entry: { id: 'r1', env: 'virtualhome', method: 'sft', seed: 0, status: 'completed', summary: {}, createdAt: '2026-11-24T00:00:00Z', updatedAt: '2026-11-24T00:10:00Z' }, metrics: [], stages: [], backendDetail: null, failures: null, zeroPredictorMse: null, heldOutFit: null } as unknown as RunResult;
     const ctx: ReportContext = { command: 'spa reproduce', preset: 'standard', wallSeconds: 1, parallel: 1, sessions: [], version: '0', tfjsVersion: '0', figuresDir: dir, markdownDir: dir, dataDir: dir, planned: [{ env: 'virtualhome', runs: 7 }], evidenceDir: null, recipe: [] };
     const md = await writeResultsReport([sft], ctx);
     expect(existsSync(stale)).toBe(false);
