@@ -79,6 +79,12 @@ export const RunConfigSchema = z
        * (the code: DeepSpeed WarmupLR over 500 steps ≈ its whole single epoch, so 1).
        */
       warmup: z.number().min(0).max(1).default(1),
+      /**
+       * The rate after the warm-up: constant (the code's WarmupLR; omitted means this, so older
+       * configs and their stage-cache keys stay as they were) or half a cosine toward 0 at the
+       * last update.
+       */
+      schedule: z.enum(['constant', 'cosine']).optional(),
     }),
     reward: z.object({
       /** Weight of the progress term c_t. */

@@ -36,6 +36,19 @@ export function logWarmupFactor(update: number, warmupUpdates: number): number {
 }
 
 /**
+ * The log-shaped warm-up above, then half a cosine from the full rate toward 0 at update
+ * `totalUpdates` (1-based, as `logWarmupFactor`). Ending near 0 makes the trained model an
+ * average-like final iterate instead of whatever the last updates at the peak rate left: the
+ * progress estimator's sums Σc_t move coherently with every update, so a peak-rate ending leaves
+ * them offset from R.
+ */
+export function logWarmupCosineFactor(update: number, warmupUpdates: number, totalUpdates: number): number {
+  if (update <= warmupUpdates) return logWarmupFactor(update, warmupUpdates);
+  const progress = (update - 1 - warmupUpdates) / Math.max(1, totalUpdates - warmupUpdates);
+  return 0.5 * (1 + Math.cos(Math.PI * Math.min(1, Math.max(0, progress))));
+}
+
+/**
  * Hugging Face's cosine schedule with linear warm-up (get_cosine_schedule_with_warmup), the
  * SFT recipe of the code (method doc §3.2: cosine, warmup_ratio 0.03): the factor for the
  * update after `done` updates of `total` rises linearly over the first ⌈ratio · total⌉, then

@@ -7,7 +7,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { Trajectory } from '../../common/trajectory';
 import { Rng } from '../../envs/core/rng';
 import { progressEstimatorLoss } from '../algo/losses';
-import { clipByGlobalNorm, logWarmupFactor, setLearningRate } from '../model/optim';
+import { clipByGlobalNorm, logWarmupCosineFactor, logWarmupFactor, setLearningRate } from '../model/optim';
 import type { ScalarHead } from '../model/heads';
 import type { TransformerLM } from '../model/transformer';
 import type { Tokenizer } from '../tokenizer';
@@ -119,6 +119,8 @@ export interface PeTrainOptions {
   clipNorm?: number;
   /** Updates over which the learning rate warms up, log-shaped (DeepSpeed WarmupLR); none when omitted. */
   warmupUpdates?: number;
+  /** After the warm-up, decay the rate along half a cosine toward 0 at this update (the stage's last); constant when omitted (the code). */
+  cosineToUpdate?: number;
   onUpdate?: (update: number, epoch: number, loss: number, gradNorm: number) => void;
 }
 
@@ -183,7 +185,8 @@ export function trainProgressEstimator(pe: ProgressEstimator, tok: Tokenizer, sa
         const { loss, grads } = batchGradients(pe, tok.special.pad, batch, opts.maxSequencesPerPass ?? DEFAULT_SEQUENCES_PER_PASS, vars);
         update++;
         const { grads: step, norm } = clipByGlobalNorm(grads, opts.clipNorm);
-        setLearningRate(optimizer, opts.lr * logWarmupFactor(update, opts.warmupUpdates ?? 0));
+        const warmup = opts.warmupUpdates ?? 0;
+        setLearningRate(optimizer, opts.lr * (opts.cosineToUpdate ? logWarmupCosineFactor(update, warmup, opts.cosineToUpdate) : logWarmupFactor(update, warmup)));
         optimizer.applyGradients(step);
         tf.dispose(grads);
         if (step !== grads) tf.dispose(step);

@@ -67,6 +67,14 @@ describe('run config: fields added later', () => {
     expect(parseRunConfig({ ...valid, ppo: { ...oldPpo } }).ppo.temperature).toBe(1);
     expect(() => parseRunConfig({ ...valid, ppo: { ...valid.ppo, temperature: 0 } })).toThrow(/ppo\.temperature/);
   });
+  it('estimator.schedule is absent unless set, so older configs keep their stage-cache keys (plan slices hash the estimator section)', () => {
+    const parsed = parseRunConfig(valid);
+    expect('schedule' in parsed.estimator).toBe(false);
+    expect(JSON.stringify(parsed.estimator)).toBe(JSON.stringify(valid.estimator));
+    expect(parseRunConfig({ ...valid, estimator: { ...valid.estimator, schedule: 'cosine' } }).estimator.schedule).toBe('cosine');
+    expect(() => parseRunConfig({ ...valid, estimator: { ...valid.estimator, schedule: 'linear' } })).toThrow(/estimator\.schedule/);
+  });
+
   it('a config written before ppo.miniBatchUnit existed parses as those runs trained: minibatches of rows', () => {
     const { miniBatchUnit: _u, ...oldPpo } = valid.ppo;
     expect(parseRunConfig({ ...valid, ppo: oldPpo }).ppo.miniBatchUnit).toBe('row');

@@ -51,6 +51,7 @@ export async function runEstimatorStage(io: StageIo): Promise<void> {
         optimizer,
         clipNorm: c.estimator.clipNorm,
         warmupUpdates: Math.round(c.estimator.warmup * epochs * perEpoch),
+        cosineToUpdate: c.estimator.schedule === 'cosine' ? epochs * perEpoch : undefined,
         onUpdate: (update, _epoch, loss, gradNorm) => {
           io.metric(update, { 'progress/loss': loss, 'progress/grad_norm': gradNorm });
           io.progress(update, epochs * perEpoch);

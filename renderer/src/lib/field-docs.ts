@@ -30,6 +30,7 @@ export const FIELD_DOCS: Record<string, string> = {
   'estimator.batchSize': 'Trajectories per update (the code: 16).',
   'estimator.clipNorm': 'Gradient clipping by global norm (the code: 1.0).',
   'estimator.warmup': 'Share of the updates over which the learning rate warms up, log-shaped (the code: ≈ all of its one epoch).',
+  'estimator.schedule': 'The learning rate after the warm-up: constant (the code) or half a cosine toward 0 at the last update (the estimator ends on a settled model, not the last noisy step).',
   reward: 'Fusing step rewards: r_t = α·c_t + β·g_t.',
   'reward.alpha': 'Weight α of the progress term c_t.',
   'reward.beta': 'Weight β of the grounding term g_t.',

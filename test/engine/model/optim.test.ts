@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../../../engine/backend';
-import { clipByGlobalNorm, cosineWarmupFactor, globalNorm, logWarmupFactor, setLearningRate } from '../../../engine/model/optim';
+import { clipByGlobalNorm, cosineWarmupFactor, globalNorm, logWarmupCosineFactor, logWarmupFactor, setLearningRate } from '../../../engine/model/optim';
 
 beforeAll(async () => {
   await initBackend('cpu');
@@ -56,5 +56,22 @@ describe('cosine schedule with warm-up (the SFT recipe)', () => {
     expect(f[total - 1]!).toBeLessThan(1e-3);
     expect(cosineWarmupFactor(total, total, 0.03)).toBe(0);
     expect(cosineWarmupFactor(0, 10, 0)).toBe(1); // no warm-up: starts at the peak
+  });
+});
+
+describe('log warm-up, then half a cosine (the estimator with schedule "cosine")', () => {
+  it('follows the log warm-up, peaks at 1 on the first update after it, and decays to near 0 at the last update', () => {
+    const warmup = 6;
+    const total = 30;
+    const f = Array.from({ length: total }, (_, i) => logWarmupCosineFactor(i + 1, warmup, total));
+    for (let u = 1; u <= warmup; u++) expect(f[u - 1]).toBe(logWarmupFactor(u, warmup));
+    expect(f[warmup]).toBe(1);
+    for (let u = warmup + 1; u < total; u++) expect(f[u] as number).toBeLessThan(f[u - 1] as number);
+    expect(f[total - 1] as number).toBeGreaterThan(0);
+    expect(f[total - 1] as number).toBeLessThan(0.01);
+  });
+
+  it('without a warm-up starts at the full rate', () => {
+    expect(logWarmupCosineFactor(1, 0, 10)).toBe(1);
   });
 });
