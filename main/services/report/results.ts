@@ -95,6 +95,7 @@ export async function writeResultsReport(results: readonly RunResult[], ctx: Rep
     }
     lines.push(...diagnostics(of), ...failureTable(methods, of));
     // Learning curves of the RL methods: success, and grounding (what SPA's β term rewards).
+    let drawn = false;
     for (const [key, name, what] of [
       ['charts/success_rate', 'train-success', 'success rate'],
       ['charts/grounding_accuracy', 'train-grounding', 'grounding accuracy'],
@@ -110,7 +111,10 @@ export async function writeResultsReport(results: readonly RunResult[], ctx: Rep
       }
       await fsp.writeFile(file, lineChartSvg(series, { title: `${env}: ${what} of training rollouts (mean ± std over seeds)`, xLabel: 'RL iteration', yLabel: what, yBounds: [0, 1] }));
       lines.push('', `![${env}: ${what} of training rollouts](${relative(ctx.markdownDir, file)})`);
+      drawn = true;
     }
+    // rl.ts draws an iteration's tasks from rl-tasks#<seed>#<iteration>: common random numbers across methods.
+    if (drawn) lines.push('', 'At each RL iteration every method of a seed plays the same training tasks (drawn from the seed and the iteration), so the curves rise and fall together with those tasks\' difficulty: compare methods at the same iteration.');
     lines.push('');
     // The claim, checked.
     const s = (m: string) => stat(of(m), 'eval/success_rate');
