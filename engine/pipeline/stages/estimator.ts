@@ -9,7 +9,8 @@ import { loadLatestCheckpoint } from '../../checkpoint';
 import { createProgressHead } from '../../model/heads';
 import { scoreAndFuse } from '../fusion';
 import { peSamples, ProgressEstimator, trainProgressEstimator } from '../progress';
-import { attributionMetrics, CHECKPOINTS, loadModel, readStageTrajectories, releaseModel, restoreOptimizerFrom, saveModel, viewOptions } from './shared';
+import { attributionMetrics } from '../../../common/attribution';
+import { CHECKPOINTS, loadModel, readStageTrajectories, releaseModel, restoreOptimizerFrom, saveModel, viewOptions } from './shared';
 import type { StageIo } from './stage-io';
 
 interface PeState {

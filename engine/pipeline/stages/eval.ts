@@ -13,7 +13,8 @@ import type { Split } from '../../../envs/core/types';
 import { envFaultLimits, playEpisodes } from '../evaluate';
 import { scoreAndFuse } from '../fusion';
 import { ProgressEstimator } from '../progress';
-import { attributionMetrics, loadModel, releaseModel, rolloutMetrics, taskIds, viewOptions, type LoadedModel } from './shared';
+import { attributionMetrics } from '../../../common/attribution';
+import { loadModel, releaseModel, rolloutMetrics, taskIds, viewOptions, type LoadedModel } from './shared';
 import type { StageIo } from './stage-io';
 
 export function evalMetrics(trajs: readonly Trajectory[], suffix: string): Record<string, number> {

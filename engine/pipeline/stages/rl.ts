@@ -29,7 +29,8 @@ import { grpoUpdate } from '../grpo';
 import { ppoRows, ppoUpdate } from '../ppo';
 import { ProgressEstimator } from '../progress';
 import { stepRewardsFor } from './rewards';
-import { attributionMetrics, CHECKPOINTS, loadModel, readStageTrajectories, releaseModel, restoreOptimizerFrom, rolloutMetrics, saveModel, taskIds, viewOptions, type LoadedModel } from './shared';
+import { attributionMetrics } from '../../../common/attribution';
+import { CHECKPOINTS, loadModel, readStageTrajectories, releaseModel, restoreOptimizerFrom, rolloutMetrics, saveModel, taskIds, viewOptions, type LoadedModel } from './shared';
 import type { StageIo } from './stage-io';
 
 interface RlState {

@@ -107,6 +107,3 @@ export function rolloutMetrics(trajs: readonly Trajectory[], prefix = 'charts'):
     [`${prefix}/episode_length`]: steps / n,
   };
 }
-
-// The attribution arithmetic lives in common/ so the report can apply it to evaluation episodes too.
-export { attributionMetrics, pearson } from '../../../common/attribution';
