@@ -54,6 +54,12 @@ export function attributionMetrics(trajs: readonly Scorable[]): { 'progress/mse'
   return { 'progress/mse': se / scored.length, 'progress/oracle_corr': pearson(c, dp) };
 }
 
+/** Mean R²: the MSE(Σ c_t, R) of an estimator that predicts 0 everywhere (the success rate only when R is 0/1); null for none. */
+export function meanSquaredReward(trajs: readonly Pick<Trajectory, 'finalReward'>[]): number | null {
+  if (!trajs.length) return null;
+  return trajs.reduce((a, t) => a + t.finalReward ** 2, 0) / trajs.length;
+}
+
 /**
  * Where MSE(Σ c_t, R) comes from: a shared offset of the sums (bias, mean Σc − mean R) or a poor
  * ranking of outcomes (the correlation of Σc with R). An estimator that ranks well but is offset

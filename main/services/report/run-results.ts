@@ -1,6 +1,6 @@
 /** What the report reads of each run: its catalog entry, metrics, completed stages, backend line, and what its evaluation episodes show. */
 import { promises as fsp } from 'node:fs';
-import { sumFit } from '../../../common/attribution';
+import { meanSquaredReward, sumFit } from '../../../common/attribution';
 import type { CatalogEntry, MetricRecord, RunTrajectory } from '../../../common/run-schema';
 import { readCompletedStages, type CompletedStage } from '../../jobs/run-executor';
 import { readMetrics, readRunMeta, runPaths, trajectoryIndexCacheFile, workspacePaths, type WorkspacePaths } from '../../runs/run-folder';
@@ -22,11 +22,6 @@ export interface RunResult {
   zeroPredictorMse: number | null;
   /** The estimator's sums on its evaluation episodes: their offset from R and how well they rank R; null unless scored (SPA). */
   heldOutFit: { bias: number; sumCorr: number } | null;
-}
-
-export function meanSquaredReward(trajectories: readonly RunTrajectory[]): number | null {
-  if (!trajectories.length) return null;
-  return trajectories.reduce((s, t) => s + t.finalReward ** 2, 0) / trajectories.length;
 }
 
 /** The first stage's "backend: …" line of a run log (engine/worker/stage-worker.ts writes one per stage). */

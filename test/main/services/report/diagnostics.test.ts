@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { RunTrajectory } from '../../../../common/run-schema';
+import { meanSquaredReward } from '../../../../common/attribution';
 import { diagnostics } from '../../../../main/services/report/diagnostics';
-import { meanSquaredReward, type RunResult } from '../../../../main/services/report/run-results';
+import type { RunResult } from '../../../../main/services/report/run-results';
 
 const spaRun = (seed: number, zeroPredictorMse: number | null, heldOutFit: RunResult['heldOutFit'] = null) =>
   ({
