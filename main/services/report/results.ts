@@ -10,6 +10,7 @@ import { join, relative } from 'node:path';
 import { median } from '../median';
 import { sessionSeconds, type GridSession } from '../reproduce-sessions';
 import { diagnostics, failureTable } from './diagnostics';
+import { againstSftTable, pairedComparison, pairedLine } from './paired';
 import type { RunResult } from './run-results';
 import { curve, numPm, pctPm, stat } from './stats';
 import { lineChartSvg, type Series } from './svg-chart';
@@ -93,7 +94,7 @@ export async function writeResultsReport(results: readonly RunResult[], ctx: Rep
         `Progress estimator (SPA runs, scored on the evaluation trajectories it never trained on): MSE(Σ c_t, R) ${numPm(stat(spa, 'eval/progress_mse'))}, correlation of c_t with the oracle progress increments ${numPm(stat(spa, 'eval/progress_oracle_corr'))}.`,
       );
     }
-    lines.push(...diagnostics(of), ...failureTable(methods, of));
+    lines.push(...diagnostics(of), ...failureTable(methods, of), ...againstSftTable(methods, of));
     // Learning curves of the RL methods: success, and grounding (what SPA's β term rewards).
     let drawn = false;
     for (const [key, name, what] of [
@@ -127,6 +128,8 @@ export async function writeResultsReport(results: readonly RunResult[], ctx: Rep
       verdicts.push(
         `- ${env}: SPA ${(100 * a.mean).toFixed(1)}% vs ${base} ${(100 * b.mean).toFixed(1)}% (both splits): ${diff > spread ? `**SPA higher by ${(100 * diff).toFixed(1)} points, more than the seed spread (${(100 * spread).toFixed(1)})**` : diff > 0 ? `SPA higher by ${(100 * diff).toFixed(1)} points, within the seed spread (${(100 * spread).toFixed(1)}): not a clear win` : `**SPA not higher** (${(100 * diff).toFixed(1)} points; spread ${(100 * spread).toFixed(1)})`}.`,
       );
+      const paired = pairedComparison(of('spa'), of(base));
+      if (paired) verdicts.push(pairedLine(paired, base));
     }
   }
   lines.push('## The claim, checked', '', ...(verdicts.length ? verdicts : ['- (no SPA runs in this grid)']), '');

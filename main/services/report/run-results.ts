@@ -6,6 +6,7 @@ import { readCompletedStages, type CompletedStage } from '../../jobs/run-executo
 import { readMetrics, readRunMeta, runPaths, trajectoryIndexCacheFile, workspacePaths, type WorkspacePaths } from '../../runs/run-folder';
 import { TrajectoryIndex } from '../../runs/trajectory-index';
 import { failureProfile, type FailureProfile } from './failure-modes';
+import { outcomeKey, type EvalOutcomes } from './paired';
 
 export interface RunResult {
   entry: CatalogEntry;
@@ -22,6 +23,13 @@ export interface RunResult {
   zeroPredictorMse: number | null;
   /** The estimator's sums on its evaluation episodes: their offset from R and how well they rank R; null unless scored (SPA). */
   heldOutFit: { bias: number; sumCorr: number } | null;
+  /** Which evaluation tasks it solved (paired.ts compares methods task by task); null without episodes. */
+  evalOutcomes: EvalOutcomes | null;
+}
+
+function outcomesOf(evaluation: readonly RunTrajectory[]): EvalOutcomes | null {
+  if (!evaluation.length) return null;
+  return Object.fromEntries(evaluation.map((t) => [outcomeKey(t.split, t.taskId), t.success]));
 }
 
 /** The first stage's "backend: …" line of a run log (engine/worker/stage-worker.ts writes one per stage). */
@@ -66,6 +74,7 @@ export async function loadRunResults(dataDir: string, entries: readonly CatalogE
       failures: failureProfile(evaluation),
       zeroPredictorMse: meanSquaredReward(evaluation),
       heldOutFit: sumFit(evaluation),
+      evalOutcomes: outcomesOf(evaluation),
     });
   }
   return out;

@@ -13,6 +13,7 @@ const spaRun = (seed: number, zeroPredictorMse: number | null, heldOutFit: RunRe
     failures: null,
     zeroPredictorMse,
     heldOutFit,
+    evalOutcomes: null,
   }) as unknown as RunResult;
 
 describe('the estimator scale line', () => {

@@ -28,7 +28,7 @@ describe('report figures', () => {
 });
 
 function runResult(method: string, metrics: object[]): RunResult {
-  return { entry: { id: `r-${method}`, env: 'virtualhome', method, seed: 0, status: 'completed', summary: {}, createdAt: '2026-11-24T00:00:00Z', updatedAt: '2026-11-24T00:10:00Z' }, metrics, stages: [], backendDetail: null, failures: null, zeroPredictorMse: null, heldOutFit: null } as unknown as RunResult;
+  return { entry: { id: `r-${method}`, env: 'virtualhome', method, seed: 0, status: 'completed', summary: {}, createdAt: '2026-11-24T00:00:00Z', updatedAt: '2026-11-24T00:10:00Z' }, metrics, stages: [], backendDetail: null, failures: null, zeroPredictorMse: null, heldOutFit: null, evalOutcomes: null } as unknown as RunResult;
 }
 
 function context(dir: string): ReportContext {
