@@ -16,6 +16,19 @@ function samplingLine(configs: readonly RunConfig[]): string {
     : `Exploration is sampled at temperature ${explore}, RL rollouts at ${rl} (the code: 1 for both).`;
 }
 
+/** SFT's epochs per environment (they are measured per environment) and what RFT adds to them. */
+function sftLine(configs: readonly RunConfig[]): string {
+  const byEpochs = new Map<number, Set<string>>();
+  for (const c of configs) byEpochs.set(c.sft.epochs, (byEpochs.get(c.sft.epochs) ?? new Set()).add(c.env));
+  const epochs = [...byEpochs]
+    .sort(([a], [b]) => b - a)
+    .map(([n, envs]) => `${n} epoch${n === 1 ? '' : 's'} on ${list([...envs])}`)
+    .join(', ');
+  const demos = list(configs.map((c) => c.data.expertTasks));
+  const rft = configs.some((c) => c.method === 'rft') ? '; RFT continues the SFT model for as many epochs on them plus its own successful explorations' : '';
+  return `SFT: ${demos} expert demonstrations, ${epochs}${rft}.`;
+}
+
 /** GRPO is not in the authors' code: say which KL estimate and gradient clip it ran with. */
 function grpoLine(configs: readonly RunConfig[]): string[] {
   const grpo = configs.filter((c) => c.method === 'grpo');
@@ -37,5 +50,5 @@ function rlLine(configs: readonly RunConfig[]): string[] {
 }
 
 export function recipeLines(configs: readonly RunConfig[]): string[] {
-  return [samplingLine(configs), ...rlLine(configs), ...grpoLine(configs)];
+  return [sftLine(configs), samplingLine(configs), ...rlLine(configs), ...grpoLine(configs)];
 }
