@@ -44,6 +44,8 @@ export interface Supervisor extends RunLauncher {
   readonly catalog: RunCatalog;
   /** Resolves when the run's current execution ends (tests, the CLI). */
   whenSettled(id: string): Promise<void>;
+  /** Whether shutdown() has begun: no run starts or resumes from then on. */
+  isClosing(): boolean;
 }
 
 export async function createSupervisor(opts: SupervisorOptions): Promise<Supervisor> {
@@ -53,6 +55,11 @@ export async function createSupervisor(opts: SupervisorOptions): Promise<Supervi
   const active = new Map<string, ActiveRun>();
   const locks = new Map<string, Promise<unknown>>();
   let backend: BackendReport | null = null;
+  // Set by shutdown(): a grid waiting on a run that shutdown cancels must not start the next one.
+  let closing = false;
+  const refuseWhenClosing = () => {
+    if (closing) throw new Error('the supervisor is shutting down: no run starts or resumes now');
+  };
   const throttleMs = opts.throttleMs ?? 250;
 
   const emit = (e: StudioEvent) => {
@@ -190,6 +197,7 @@ export async function createSupervisor(opts: SupervisorOptions): Promise<Supervi
   const supervisor: Supervisor = {
     catalog,
     async start(configInput, startOpts = {}) {
+      refuseWhenClosing();
       const config = parseRunConfig(configInput);
       const entry = await catalog.create({ env: config.env, method: config.method, preset: config.preset, seed: config.seed, config: config as unknown as Record<string, unknown>, name: startOpts.name });
       emit({ type: 'catalog.changed' });
@@ -206,6 +214,7 @@ export async function createSupervisor(opts: SupervisorOptions): Promise<Supervi
       await run.done;
     },
     async resume(id) {
+      refuseWhenClosing();
       if (active.has(id)) throw new Error(`run ${id} is running`);
       const entry = catalog.get(id) ?? (await catalog.refresh(id));
       if (!entry) throw new Error(`no run ${id}`);
@@ -226,7 +235,9 @@ export async function createSupervisor(opts: SupervisorOptions): Promise<Supervi
     async whenSettled(id) {
       await active.get(id)?.done;
     },
+    isClosing: () => closing,
     async shutdown() {
+      closing = true;
       const runs = [...active.values()];
       for (const r of runs) {
         r.cancelRequested = true;

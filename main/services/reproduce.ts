@@ -87,10 +87,12 @@ export async function runGrid(
   const report = (run: CatalogEntry | null) => opts.onProgress?.({ done, total: configs.length, run, etaSeconds: done < configs.length ? eta.seconds() : 0 });
   let next = 0;
   const worker = async () => {
-    while (next < configs.length) {
+    // A stopped grid (Ctrl-C: the supervisor shuts down and cancels its runs) starts nothing more.
+    while (next < configs.length && !sup.isClosing()) {
       const i = next++;
       const config = configs[i] as RunConfig;
       const existing = await findRun(sup, dataDir, config);
+      if (sup.isClosing()) break;
       let id: string;
       let computed = false;
       if (existing?.status === 'completed') {
