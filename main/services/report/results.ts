@@ -53,8 +53,18 @@ function gridWallLine(ctx: ReportContext): string {
   return `Grid wall time: **${(minutes / 60).toFixed(2)} h** over ${ctx.sessions.length} \`spa reproduce\` session(s) (see "Grid sessions").`;
 }
 
+/** The learning curves drawn per environment: metric, file-name suffix, axis label. */
+const CURVES = [
+  ['charts/success_rate', 'train-success', 'success rate'],
+  ['charts/grounding_accuracy', 'train-grounding', 'grounding accuracy'],
+] as const;
+
 export async function writeResultsReport(results: readonly RunResult[], ctx: ReportContext): Promise<string> {
   await fsp.mkdir(ctx.figuresDir, { recursive: true });
+  // A planned environment with no completed run yet (its grid restarted) keeps no curves of runs gone from it.
+  for (const { env } of ctx.planned) {
+    if (!results.some((r) => r.entry.env === env)) for (const [, name] of CURVES) await fsp.rm(join(ctx.figuresDir, `${env}-${name}.svg`), { force: true });
+  }
   const envs = [...new Set(results.map((r) => r.entry.env))];
   const methods = [...new Set(results.map((r) => r.entry.method))];
   const seeds = [...new Set(results.map((r) => r.entry.seed))].sort((a, b) => a - b);
@@ -97,10 +107,7 @@ export async function writeResultsReport(results: readonly RunResult[], ctx: Rep
     lines.push(...diagnostics(of), ...failureTable(methods, of), ...againstSftTable(methods, of));
     // Learning curves of the RL methods: success, and grounding (what SPA's β term rewards).
     let drawn = false;
-    for (const [key, name, what] of [
-      ['charts/success_rate', 'train-success', 'success rate'],
-      ['charts/grounding_accuracy', 'train-grounding', 'grounding accuracy'],
-    ] as const) {
+    for (const [key, name, what] of CURVES) {
       const series: Series[] = methods
         .map((m) => ({ m, c: curve(of(m), key) }))
         .filter(({ c }) => c.x.length > 0)

@@ -18,6 +18,17 @@ describe('report figures', () => {
     expect(md).not.toContain('plays the same training tasks');
   });
 
+  it('removes the curves of a planned environment that has no completed run (its grid restarted)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'spa-report-'));
+    const stale = ['webshop-train-success.svg', 'webshop-train-grounding.svg'].map((f) => join(dir, f));
+    for (const f of stale) writeFileSync(f, '<svg/>');
+    const unrelated = join(dir, 'webshop-notes.svg');
+    writeFileSync(unrelated, '<svg/>');
+    await writeResultsReport([runResult('sft', [])], { ...context(dir), planned: [{ env: 'virtualhome', runs: 7 }, { env: 'webshop', runs: 7 }] });
+    expect(stale.map((f) => existsSync(f))).toEqual([false, false]);
+    expect(existsSync(unrelated)).toBe(true);
+  });
+
   it('draws the curves of RL runs and says that methods share an iteration\'s tasks', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'spa-report-'));
     const rl = (step: number, success: number) => ({ step, t: step, stage: 'rl', 'charts/success_rate': success, 'charts/grounding_accuracy': 0.5 });
