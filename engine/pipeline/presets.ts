@@ -91,15 +91,17 @@ const SCALES: Record<Preset, Scale> = {
     maxNewTokens: 64,
     expertTasks: 400,
     evalTasks: 40,
-    // Measured per environment (docs/RESULTS-NOTES.md, "Why WebShop and VirtualHome started again").
-    // At 6 epochs (the grid archived in docs/results/grid-sft6/) VirtualHome's and WebShop's SFT loss
-    // was still 0.32–0.39 and falling. VirtualHome's SFT solved 25.0 ± 7.0% of both splits, and 6 more
-    // epochs on the demonstrations alone took it to 50.8 ± 1.4% (3 seeds): nearly all of RFT's gain (52.1 ±
-    // 4.4%). From scratch, seeds 0 / 1: 12 epochs 60.0 / 57.5%, 18 epochs 68.8 / 67.5%, 24 epochs 75.0%
-    // (seed 0; loss 0.005). WebShop fits its demonstrations at VirtualHome's pace (loss 0.36 against
-    // 0.32 at epoch 6), and 6 more epochs on them more than doubled its average reward (seed 0, both
-    // splits: 0.044 → 0.103), so it gets the same 24 (about 75 min a seed here, from 19 for 6). ALFWorld's loss is 0.05 at 6
-    // epochs, and RFT's 6 more (with its own successes) solved fewer tasks (4.4% → 2.5%, seeds 0–1): 6.
+    // Measured per environment (docs/RESULTS-NOTES.md, "Why WebShop and VirtualHome started again"). At 6
+    // epochs (the grid archived in docs/results/grid-sft6/) VirtualHome's and WebShop's SFT loss was still
+    // 0.32–0.39 and falling. VirtualHome's SFT solved 25.0 ± 7.0% of both splits, and 6 more epochs on the
+    // demonstrations alone took it to 50.8 ± 1.4% (3 seeds): nearly all of RFT's gain (52.1 ± 4.4%). From
+    // scratch, seeds 0 / 1: 12 epochs 60.0 / 57.5%, 18 epochs 68.8 / 67.5%, 24 epochs 75.0 / 67.5% (loss
+    // 0.005), and 24 more on the demonstrations after those (seed 0): 73.8%. WebShop fits its demonstrations at
+    // VirtualHome's pace (loss 0.36 against 0.32 at epoch 6), and 6 more epochs on them more than doubled
+    // its average reward (seed 0, both splits: 0.044 → 0.103), so it gets the same 24 (about 75 min a seed
+    // here, from 19 for 6). ALFWorld's loss is 0.05 at 6 epochs, and RFT's 6 more (with its own successes)
+    // solved fewer tasks (4.4% → 2.5%, seeds 0–1): 6, to be measured again (its data stage held every
+    // demonstration twice, so those 6 epochs were 12 passes; docs/RESULTS-NOTES.md).
     sftEpochs: { alfworld: 6, webshop: 24, virtualhome: 24 },
     sftLr: 3e-3,
     exploreTasks: 120,
