@@ -54,17 +54,19 @@ export function pairedComparison(first: readonly RunResult[], second: readonly R
     const oa = a.get(seed) as EvalOutcomes;
     const ob = b.get(seed) as EvalOutcomes;
     let n = 0;
-    let diff = 0;
+    let aOnly = 0;
+    let bOnly = 0;
     for (const [key, solvedA] of Object.entries(oa)) {
       const solvedB = ob[key];
       if (solvedB === undefined) continue;
       n++;
-      if (solvedA && !solvedB) firstOnly++;
-      if (!solvedA && solvedB) secondOnly++;
-      diff += Number(solvedA) - Number(solvedB);
+      if (solvedA && !solvedB) aOnly++;
+      if (!solvedA && solvedB) bOnly++;
     }
     pairs += n;
-    if (n) perSeedDiff.push(diff / n);
+    firstOnly += aOnly;
+    secondOnly += bOnly;
+    if (n) perSeedDiff.push((aOnly - bOnly) / n);
   }
   return { seeds, pairs, firstOnly, secondOnly, perSeedDiff, pValue: signTestP(firstOnly, firstOnly + secondOnly) };
 }
@@ -72,14 +74,17 @@ export function pairedComparison(first: readonly RunResult[], second: readonly R
 /** p to two decimals, and "< 0.001" where two decimals would read 0.00. */
 export const formatP = (p: number) => (p < 0.001 ? '< 0.001' : p < 0.01 ? p.toFixed(3) : p.toFixed(2));
 
+/** The comparison's p, or null when no task separates the two methods (the test has nothing to say). */
+const decidedP = (c: PairedComparison): string | null => (c.firstOnly + c.secondOnly ? formatP(c.pValue) : null);
+
 const signed = (x: number) => `${x > 0 ? '+' : x < 0 ? '−' : ''}${Math.abs(x).toFixed(1)}`;
 
 /** The line under a verdict: what the paired tasks show. */
 export function pairedLine(c: PairedComparison, base: string): string {
-  const decided = c.firstOnly + c.secondOnly;
+  const p = decidedP(c);
   return (
     `  Paired by seed and task (${c.pairs} tasks over seeds ${c.seeds.join(', ')}): SPA alone solves ${c.firstOnly}, ${base} alone ${c.secondOnly}` +
-    (decided ? `; exact sign test p ${c.pValue < 0.001 ? '' : '= '}${formatP(c.pValue)}` : '') +
+    (p === null ? '' : `; exact sign test p ${p.startsWith('<') ? '' : '= '}${p}`) +
     `; SPA − ${base} per seed: ${c.perSeedDiff.map((d) => signed(100 * d)).join(', ')} points.`
   );
 }
@@ -94,7 +99,7 @@ export function againstSftTable(methods: readonly string[], of: (method: string)
     if (m === 'sft') continue;
     const c = pairedComparison(of(m), of('sft'));
     if (!c) continue;
-    rows.push(`| ${m} | ${c.firstOnly} | ${c.secondOnly} | ${c.firstOnly + c.secondOnly ? formatP(c.pValue) : '–'} | ${c.pairs} (seeds ${c.seeds.join(', ')}) |`);
+    rows.push(`| ${m} | ${c.firstOnly} | ${c.secondOnly} | ${decidedP(c) ?? '–'} | ${c.pairs} (seeds ${c.seeds.join(', ')}) |`);
   }
   if (!rows.length) return [];
   return [
