@@ -6,7 +6,8 @@
  *
  * A cached stage that is already done is not rerun: its recorded metrics and trajectories are
  * replayed into this run's logs (renumbered), so every run shows its whole history. A cached
- * stage is produced by one run at a time (an in-process lock per key); a second run waits.
+ * stage is produced by one run at a time: runs of this process queue on a promise per key, and
+ * the stage cache's lock file keeps out other processes; a second run waits, then reuses it.
  */
 import { promises as fsp } from 'node:fs';
 import { join } from 'node:path';
@@ -18,7 +19,7 @@ import { readLogSync } from '../../engine/storage/append-log';
 import { writeFileAtomic } from '../../engine/storage/durable';
 import type { MetricRecord, RunTrajectory } from '../../common/run-schema';
 import { appendRunLog, openMetricsLog, openTrajectoryLog, RUN_FILES } from '../runs/run-folder';
-import { completeStage, openStage, stageKey } from '../runs/stage-cache';
+import { completeStage, openStage, stageKey, withStageLock } from '../runs/stage-cache';
 import { planStages } from './plan';
 
 const CompletedStageSchema = z.object({
@@ -140,7 +141,10 @@ export async function executeRun(o: ExecuteOptions): Promise<ExecuteResult> {
     let record: CompletedStage;
     if (planned.cached) {
       const inputKeys = Object.fromEntries(Object.entries(planned.inputs).map(([n, s]) => [n, keys[s] as string]));
-      const result = await withLock(o.locks, stageKey(planned.stage, planned.slice, inputKeys), async () => {
+      const key = stageKey(planned.stage, planned.slice, inputKeys);
+      const onWait = () => appendRunLog(o.runDir, `[${planned.stage}] another process is producing this stage (${key.slice(0, 12)}…); waiting for it`);
+      const onCompromised = (e: Error) => appendRunLog(o.runDir, `[${planned.stage}] the stage's lock was lost (${e.message}); another process may produce it too`);
+      const result = await withLock(o.locks, key, () => withStageLock(o.cacheDir, planned.stage, key, async () => {
         const opened = await openStage(o.cacheDir, { stage: planned.stage, slice: planned.slice, inputs: inputKeys });
         if (opened.state === 'done') {
           appendRunLog(o.runDir, `[${planned.stage}] reused from the stage cache (${opened.key.slice(0, 12)}…, produced by ${opened.done?.producedBy ?? 'unknown'})`);
@@ -152,7 +156,7 @@ export async function executeRun(o: ExecuteOptions): Promise<ExecuteResult> {
         if (o.cancelled() || out.summary.cancelled) return null;
         await completeStage(o.cacheDir, planned.stage, opened.key, o.runId);
         return { key: opened.key, dir: opened.dir, lastStep: out.lastStep, reused: false, resumed: job.resume, producedBy: o.runId, summary: out.summary };
-      });
+      }, { onWait, onCompromised, cancelled: o.cancelled }));
       if (!result) return { completed, summary, stageKeys: keys, cancelled: true };
       record = { stage: planned.stage, outDir: result.dir, key: result.key, firstStep, lastStep: result.lastStep, reused: result.reused, producedBy: result.producedBy, seconds: (performance.now() - started) / 1000, resumed: result.resumed };
       keys[planned.stage] = result.key;

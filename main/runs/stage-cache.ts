@@ -12,10 +12,17 @@
  * producer writes its outputs there; a crashed producer can resume from what it left (e.g.
  * its checkpoints/). `completeStage` then writes done.json last, listing every file with
  * size and sha256. Only a folder with a valid done.json is a cache hit.
- * One producer per key at a time (the pipeline schedules stages; there is no lock file).
+ *
+ * One producer per key at a time, across processes too (the studio and `spa run`s in terminals
+ * share a data folder): `withStageLock` holds `cache/<stage>/<key>.lock` (proper-lockfile,
+ * refreshed every few seconds, stale after 30 s, so a killed producer's lock is taken over) from
+ * the lookup until done.json is written; a second producer waits, then finds the stage done.
+ * Without it, two runs that started together each wrote the stage, and its logs held every
+ * record twice.
  */
 import { promises as fsp } from 'node:fs';
 import { join, relative, sep } from 'node:path';
+import lockfile from 'proper-lockfile';
 import { z } from 'zod';
 import { sha256Hex, writeFileAtomic } from '../../engine/storage/durable';
 import { firstIssue } from '../../common/run-schema';
@@ -168,4 +175,48 @@ export async function lookupStage(
     if (verify === 'sha256' && sha256Hex(await fsp.readFile(p)) !== f.sha256) return { done: null, reason: `${f.path} does not match its sha256` };
   }
   return { done, reason: null };
+}
+
+export interface StageLockOptions {
+  /** Called once, when another process holds the key (e.g. to say in the run's log that it waits). */
+  onWait?: () => void;
+  /** Checked while waiting; when it turns true the job is not run and the result is null. */
+  cancelled?: () => boolean;
+  /** The lock could not be refreshed in time (another producer may have taken it over). */
+  onCompromised?: (e: Error) => void;
+  pollMs?: number;
+  staleMs?: number;
+}
+
+/** Runs `job` holding the stage key's lock across processes; waits while another holds it. */
+export async function withStageLock<T>(cacheDir: string, stage: string, key: string, job: () => Promise<T | null>, o: StageLockOptions = {}): Promise<T | null> {
+  const dir = stageDir(cacheDir, stage, key);
+  await fsp.mkdir(join(cacheDir, stage), { recursive: true });
+  const staleMs = o.staleMs ?? 30_000;
+  const lockOptions = {
+    realpath: false,
+    lockfilePath: `${dir}.lock`,
+    stale: staleMs,
+    update: Math.max(1000, staleMs / 6),
+    onCompromised: o.onCompromised ?? ((e: Error) => console.warn(`stage lock of ${stage} ${key.slice(0, 12)}… lost: ${e.message}`)),
+  };
+  let release: () => Promise<void>;
+  let told = false;
+  for (;;) {
+    if (o.cancelled?.()) return null;
+    try {
+      release = await lockfile.lock(dir, lockOptions);
+      break;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'ELOCKED') throw e;
+      if (!told) o.onWait?.();
+      told = true;
+      await new Promise((r) => setTimeout(r, o.pollMs ?? 1000));
+    }
+  }
+  try {
+    return await job();
+  } finally {
+    await release().catch(() => undefined); // a compromised lock is already gone
+  }
 }

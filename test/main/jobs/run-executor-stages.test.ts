@@ -46,4 +46,31 @@ describe('executeRun stage records', () => {
     ]);
     expect(resumeFlags).toEqual({ data: false, sft: true, eval: false });
   });
+  it('produces a shared stage once when two runs start together with separate queues (as two processes do)', async () => {
+    dataDir = mkdtempSync(join(tmpdir(), 'spa-exec-'));
+    const ws = workspacePaths(dataDir);
+    const config = defaultRunConfig('virtualhome', 'sft', 'smoke', 0);
+    const produced: string[] = [];
+    let inside = 0;
+    let most = 0;
+    const runStage: StageRunner = async (job) => {
+      if (job.stage === 'data') {
+        most = Math.max(most, ++inside);
+        await new Promise((r) => setTimeout(r, 300));
+        inside--;
+      }
+      produced.push(job.stage);
+      writeFileSync(join(job.outDir, 'part.bin'), 'x');
+      return { lastStep: job.stepOffset + 1, summary: {} };
+    };
+    const start = async () => {
+      const { meta, paths } = await createRun(ws.runsDir, { env: config.env, method: config.method, preset: config.preset, seed: config.seed, config: config as unknown as Record<string, unknown> });
+      await executeRun({ runId: meta.id, runDir: paths.dir, cacheDir: ws.cacheDir, config, runStage, onMessage: () => undefined, cancelled: () => false, locks: new Map() });
+      return readCompletedStages(paths.dir);
+    };
+    const [a, b] = await Promise.all([start(), start()]);
+    expect(most).toBe(1);
+    expect(produced.filter((s) => s === 'data')).toHaveLength(1);
+    expect([a, b].map((stages) => stages.find((s) => s.stage === 'data')?.reused).sort()).toEqual([false, true]);
+  });
 });

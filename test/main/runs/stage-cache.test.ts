@@ -1,8 +1,9 @@
-import { mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync, mkdirSync, existsSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, truncateSync, utimesSync, writeFileSync, mkdirSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { canonicalJson, completeStage, lookupStage, openStage, stageDir, stageKey } from '../../../main/runs/stage-cache';
+import { canonicalJson, completeStage, lookupStage, openStage, stageDir, stageKey, withStageLock } from '../../../main/runs/stage-cache';
 
 const roots: string[] = [];
 function tempDir(): string {
@@ -82,5 +83,65 @@ describe('stage folders', () => {
     const r = await lookupStage(cache, 'explore', s.key);
     expect(r.done).toBeNull();
     expect(r.reason).toMatch(/^done\.json is not valid JSON/);
+  });
+});
+
+describe('the stage lock (one producer per key, across processes)', () => {
+  const slice = { holder: true };
+
+  it('makes a producer in this process wait for one in another, then find the stage done', async () => {
+    const cache = tempDir();
+    const fixture = join(import.meta.dirname, 'fixtures', 'stage-lock-holder.ts');
+    const child = spawn(process.execPath, ['--import', 'tsx', fixture, cache, 'sft', '1500'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const exited = new Promise<number | null>((r) => child.on('exit', r));
+    await new Promise<void>((resolve, reject) => {
+      child.stdout.on('data', (d: Buffer) => d.toString().includes('LOCKED') && resolve());
+      child.on('exit', (code) => reject(new Error(`holder exited (${code}) before locking`)));
+    });
+    let waited = false;
+    const seen = await withStageLock(cache, 'sft', stageKey('sft', slice), () => openStage(cache, { stage: 'sft', slice }), { onWait: () => (waited = true), pollMs: 50 });
+    expect(waited).toBe(true);
+    expect(seen?.state).toBe('done');
+    expect(seen?.done?.producedBy).toBe(`pid-${child.pid}`);
+    expect(await exited).toBe(0);
+  }, 20_000);
+
+  it('takes over the lock of a producer that died (stale), without waiting', async () => {
+    const cache = tempDir();
+    const key = stageKey('sft', slice);
+    const lockDir = `${stageDir(cache, 'sft', key)}.lock`;
+    mkdirSync(lockDir, { recursive: true });
+    const old = new Date(Date.now() - 120_000);
+    utimesSync(lockDir, old, old);
+    let waited = false;
+    expect(await withStageLock(cache, 'sft', key, async () => 'ran', { onWait: () => (waited = true) })).toBe('ran');
+    expect(waited).toBe(false);
+    expect(existsSync(lockDir)).toBe(false); // released
+  });
+
+  it('serialises two producers of one process without their queue, and stops waiting when cancelled', async () => {
+    const cache = tempDir();
+    const key = stageKey('sft', slice);
+    let inside = 0;
+    let most = 0;
+    const produce = () =>
+      withStageLock(cache, 'sft', key, async () => {
+        most = Math.max(most, ++inside);
+        await new Promise((r) => setTimeout(r, 200));
+        inside--;
+        return true;
+      }, { pollMs: 20 });
+    expect(await Promise.all([produce(), produce()])).toEqual([true, true]);
+    expect(most).toBe(1);
+
+    let cancel = false;
+    let ran = false;
+    const holder = withStageLock(cache, 'sft', key, () => new Promise<boolean>((r) => setTimeout(() => r(true), 300)));
+    await new Promise((r) => setTimeout(r, 50));
+    const waiter = withStageLock(cache, 'sft', key, async () => (ran = true), { pollMs: 20, cancelled: () => cancel });
+    setTimeout(() => (cancel = true), 100);
+    expect(await waiter).toBeNull();
+    expect(ran).toBe(false);
+    expect(await holder).toBe(true);
   });
 });
