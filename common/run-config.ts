@@ -52,8 +52,14 @@ export const RunConfigSchema = z
     data: z.object({
       /** Training tasks with expert demonstrations (SFT data). */
       expertTasks: z.number().int().min(1),
-      /** Evaluation tasks per test split (seen, unseen). */
+      /** Evaluation tasks per test split (seen, unseen); a split with fewer is evaluated whole. */
       evalTasks: z.number().int().min(1),
+      /**
+       * Training tasks that exploration and online RL play: 'demonstrated' (the code: those of the
+       * SFT data; omitted means this, so older configs and their stage-cache keys stay as they were)
+       * or 'undemonstrated' (those after them, which SFT has not seen solved).
+       */
+      rolloutTasks: z.enum(['demonstrated', 'undemonstrated']).optional(),
     }),
     sft: z.object({
       epochs: z.number().min(0),

@@ -32,7 +32,7 @@ export function planStages(c: RunConfig): PlannedStage[] {
     { stage: 'sft', cached: true, slice: { v, model: c.model, sft: c.sft, seed: c.seed, prompt: c.prompt }, inputs: { data: 'data' } },
   ];
   const explore = runExplores(c);
-  if (explore) stages.push({ stage: 'explore', cached: true, slice: { v, explore: c.explore, seed: c.seed, tasks: c.explore.tasks }, inputs: { sft: 'sft' } });
+  if (explore) stages.push({ stage: 'explore', cached: true, slice: { v, explore: c.explore, seed: c.seed, tasks: c.explore.tasks, rolloutTasks: c.data.rolloutTasks }, inputs: { sft: 'sft' } });
   if (methodNeedsEstimator(c.method)) {
     stages.push({ stage: 'estimator', cached: true, slice: { v, estimator: c.estimator, seed: c.seed, view }, inputs: { sft: 'sft', explore: 'explore' } });
   }
@@ -54,12 +54,18 @@ export function planStages(c: RunConfig): PlannedStage[] {
 }
 
 /**
- * What decides a run's results: its config without the sections none of its stages reads. Only
- * the RL stage reads `ppo` and `grpo`, so an SFT or RFT run stays the same experiment when only
- * the RL recipe changes, and a grid keeps it rather than training it again.
+ * What decides a run's results: its config without what none of its stages reads. Only the RL
+ * stage reads `ppo` and `grpo`, only exploration `explore`, and only those two `data.rolloutTasks`,
+ * so an SFT run stays the same experiment when only the RL recipe changes, and a grid keeps it
+ * rather than training it again.
  */
 export function runIdentity(c: RunConfig): Partial<RunConfig> {
-  if (planStages(c).some((s) => s.stage === 'rl')) return c;
-  const { ppo: _ppo, grpo: _grpo, ...read } = c;
-  return read;
+  const stages = new Set(planStages(c).map((s) => s.stage));
+  const { ppo, grpo, explore, ...read } = c;
+  const identity: Partial<RunConfig> = { ...read };
+  if (stages.has('rl')) Object.assign(identity, { ppo, grpo });
+  if (stages.has('explore')) identity.explore = explore;
+  // canonicalJson leaves out undefined fields, so this equals a config that never had it.
+  if (!stages.has('rl') && !stages.has('explore')) identity.data = { ...c.data, rolloutTasks: undefined };
+  return identity;
 }

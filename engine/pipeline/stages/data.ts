@@ -10,7 +10,8 @@ import { createEnv } from '../../worker/env-host';
 import { writeFileAtomic } from '../../storage/durable';
 import { buildEnvTokenizer } from '../../tokenizer';
 import { envFaultLimits } from '../evaluate';
-import { rolloutMetrics, taskIds } from './shared';
+import { demonstrationRange, rangeTaskIds } from '../task-ranges';
+import { rolloutMetrics } from './shared';
 import type { StageIo } from './stage-io';
 
 export const TOKENIZER_FILE = 'tokenizer.json';
@@ -23,7 +24,7 @@ export async function runDataStage(io: StageIo): Promise<void> {
   // One fresh environment per task, as the other stages play: an environment that throws costs
   // its own demonstration (logged, counted), and the stage fails only above the error limit.
   const limits = envFaultLimits(c);
-  const tasks = taskIds(c.env, 'train', c.data.expertTasks);
+  const tasks = rangeTaskIds(c.env, demonstrationRange(c));
   const def = ENVIRONMENTS[c.env];
   const { trajectories: trajs, errors } = collectRollouts(() => createEnv(c.env), () => def.createExpert(), tasks, {
     policyName: 'expert',

@@ -9,12 +9,12 @@
  */
 import type { Trajectory } from '../../../common/trajectory';
 import { describeEnvError, EnvErrorBudget } from '../../../envs/core/rollout';
-import type { Split } from '../../../envs/core/types';
 import { envFaultLimits, playEpisodes } from '../evaluate';
 import { scoreAndFuse } from '../fusion';
 import { ProgressEstimator } from '../progress';
 import { attributionMetrics } from '../../../common/attribution';
-import { loadModel, releaseModel, rolloutMetrics, taskIds, viewOptions, type LoadedModel } from './shared';
+import { evaluationRange, rangeTaskIds } from '../task-ranges';
+import { loadModel, releaseModel, rolloutMetrics, viewOptions, type LoadedModel } from './shared';
 import type { StageIo } from './stage-io';
 
 export function evalMetrics(trajs: readonly Trajectory[], suffix: string): Record<string, number> {
@@ -42,12 +42,13 @@ export async function runEvalStage(io: StageIo): Promise<Record<string, number>>
     const pe = estimator?.head ? new ProgressEstimator(estimator.model, estimator.head) : null;
     const metrics: Record<string, number> = {};
     const all: Trajectory[] = [];
-    const splits: Split[] = ['seen', 'unseen'];
+    const splits = (['seen', 'unseen'] as const).map((split) => evaluationRange(c, split));
     const limits = envFaultLimits(c);
-    const budget = new EnvErrorBudget(splits.length * c.data.evalTasks, limits.maxErrorRate);
-    for (const [i, split] of splits.entries()) {
+    const budget = new EnvErrorBudget(splits.reduce((n, r) => n + r.count, 0), limits.maxErrorRate);
+    for (const [i, range] of splits.entries()) {
       if (io.cancelled) break;
-      const played = playEpisodes(policy.model, policy.tok, c.env, taskIds(c.env, split, c.data.evalTasks), {
+      const split = range.split;
+      const played = playEpisodes(policy.model, policy.tok, c.env, rangeTaskIds(c.env, range), {
         layout: c.prompt.layout,
         maxNewTokens: c.prompt.maxNewTokens,
         greedy: true,

@@ -9,7 +9,8 @@ import type { RunTrajectory } from '../../../common/run-schema';
 import { describeEnvError, EnvErrorBudget } from '../../../envs/core/rollout';
 import { envFaultLimits, playEpisodes } from '../evaluate';
 import { join } from 'node:path';
-import { loadModel, readRecords, releaseModel, rolloutMetrics, taskIds } from './shared';
+import { explorationRange, rangeTaskIds } from '../task-ranges';
+import { loadModel, readRecords, releaseModel, rolloutMetrics } from './shared';
 import { STAGE_METRICS, type StageIo } from './stage-io';
 
 export async function runExploreStage(io: StageIo): Promise<void> {
@@ -23,7 +24,7 @@ export async function runExploreStage(io: StageIo): Promise<void> {
   let firstK = 0;
   while (done.has(firstK + 1)) firstK++;
   io.begin(firstK);
-  const tasks = taskIds(c.env, 'train', c.explore.tasks);
+  const tasks = rangeTaskIds(c.env, explorationRange(c));
   const limits = envFaultLimits(c);
   const earlierErrors = records.filter((r) => r.step <= firstK).reduce((a, r) => a + (r['charts/env_errors'] ?? 0), 0);
   const budget = new EnvErrorBudget(tasks.length * K, limits.maxErrorRate, earlierErrors);

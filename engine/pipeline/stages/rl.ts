@@ -30,7 +30,8 @@ import { ppoRows, ppoUpdate } from '../ppo';
 import { ProgressEstimator } from '../progress';
 import { stepRewardsFor } from './rewards';
 import { attributionMetrics } from '../../../common/attribution';
-import { CHECKPOINTS, loadModel, readStageTrajectories, releaseModel, restoreOptimizerFrom, rolloutMetrics, saveModel, taskIds, viewOptions, type LoadedModel } from './shared';
+import { rangeTaskIds, rlPoolRange } from '../task-ranges';
+import { CHECKPOINTS, loadModel, readStageTrajectories, releaseModel, restoreOptimizerFrom, rolloutMetrics, saveModel, viewOptions, type LoadedModel } from './shared';
 import type { StageIo } from './stage-io';
 
 interface RlState {
@@ -73,7 +74,7 @@ export async function runRlStage(io: StageIo): Promise<void> {
     }
     const view = viewOptions(c);
     const offline = c.ppo.mode === 'offline' ? offlineData(io, c.method === 'grpo') : null;
-    const pool = taskIds(c.env, 'train', c.data.expertTasks);
+    const pool = rangeTaskIds(c.env, rlPoolRange(c));
     const groups = c.ppo.batchSize / c.grpo.groupSize;
     const limits = envFaultLimits(c);
     const budget = new EnvErrorBudget(c.ppo.iterations * c.ppo.batchSize, limits.maxErrorRate, state.envErrors ?? 0);

@@ -49,6 +49,16 @@ function rlLine(configs: readonly RunConfig[]): string[] {
   return [`RL updates: Adam at learning rate ${lr} (the code: ${PPO_DEFAULTS.learningRate.toExponential()}), one optimizer step per ${step} (the code: 8 trajectories), ${epochs} epoch(s) (the code: ${PPO_DEFAULTS.ppoEpochs}) over each batch of ${batch} rollouts.`];
 }
 
+/** Which training tasks exploration and online RL play (the code: those it fine-tuned on). */
+function rolloutLine(configs: readonly RunConfig[]): string[] {
+  const playing = configs.filter((c) => c.method !== 'sft');
+  if (!playing.length) return [];
+  const kinds = new Set(playing.map((c) => c.data.rolloutTasks ?? 'demonstrated'));
+  if (!kinds.has('undemonstrated')) return ['Exploration and RL rollouts play the demonstrated training tasks, as the code does.'];
+  const all = kinds.size === 1 ? '' : ' (in some runs; the others, the demonstrated ones)';
+  return [`Exploration and RL rollouts play the training tasks after the ${list(playing.map((c) => c.data.expertTasks))} demonstrated ones${all}, which SFT never saw solved (the code: the demonstrated tasks).`];
+}
+
 export function recipeLines(configs: readonly RunConfig[]): string[] {
-  return [sftLine(configs), samplingLine(configs), ...rlLine(configs), ...grpoLine(configs)];
+  return [sftLine(configs), samplingLine(configs), ...rlLine(configs), ...grpoLine(configs), ...rolloutLine(configs)];
 }
