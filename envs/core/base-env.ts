@@ -123,6 +123,10 @@ export abstract class ReActEnv<TTask extends TaskBase> implements TextEnv<TTask>
     if (parts.version !== this.generator.version) {
       throw new UnknownTaskError(`Task "${task}" was made by ${this.name} generator v${parts.version}; this build has v${this.generator.version}`);
     }
+    // The generators can make tasks past a split's end, but those are not the split (WebShop's
+    // would share goals with its training tasks), so an id there is refused.
+    const size = this.generator.sizes[parts.split];
+    if (parts.index >= size) throw new UnknownTaskError(`Task "${task}" is past the end of ${this.name}'s ${parts.split} split (${size} tasks: 0–${size - 1})`);
     return this.generator.task(parts.split, parts.index);
   }
 }

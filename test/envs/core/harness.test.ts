@@ -53,6 +53,9 @@ describe('ReActEnv harness and wrappers', () => {
     expect(() => env.reset({ task: 'webshop/v1/train/0' })).toThrow(UnknownTaskError);
     expect(() => env.reset({ task: 'nonsense' })).toThrow(/Not a task id/);
     expect(() => env.reset({ task: 'alfworld/v1/test/0' })).toThrow(/Unknown split/);
+    // The toy's seen split has 5 tasks: #4 is its last, #5 is past it (not a task of the split).
+    expect(() => env.reset({ task: 'alfworld/v1/seen/4' })).not.toThrow();
+    expect(() => env.reset({ task: 'alfworld/v1/seen/5' })).toThrow("is past the end of alfworld's seen split (5 tasks: 0–4)");
   });
 
   it('the same seed gives the same episode; another seed another one', () => {
