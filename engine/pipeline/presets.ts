@@ -101,10 +101,10 @@ const SCALES: Record<Preset, Scale> = {
     // 0.005), and 24 more on the demonstrations after those (seed 0): 73.8%. WebShop fits its demonstrations at
     // VirtualHome's pace (loss 0.36 against 0.32 at epoch 6), and 6 more epochs on them more than doubled
     // its average reward (seed 0, both splits: 0.044 → 0.103), so it gets the same 24 (about 75 min a seed
-    // here, from 19 for 6). ALFWorld's loss is 0.05 at 6 epochs, and RFT's 6 more (with its own successes)
-    // solved fewer tasks (4.4% → 2.5%, seeds 0–1): 6, to be measured again (its data stage held every
-    // demonstration twice, so those 6 epochs were 12 passes; docs/RESULTS-NOTES.md).
-    sftEpochs: { alfworld: 6, webshop: 24, virtualhome: 24 },
+    // here, from 19 for 6). ALFWorld, seed 0: 6 epochs 0.0% (loss 0.27), 12 epochs 3.8% (loss 0.050; grounding
+    // 17.7%), 24 epochs 3.8% (loss 0.003; grounding 12.1%): 12, as many tasks as 24 at half the time
+    // (docs/results/probes/sft-epochs/).
+    sftEpochs: { alfworld: 12, webshop: 24, virtualhome: 24 },
     sftLr: 3e-3,
     exploreTasks: 120,
     // Not the demonstrated tasks, as the code explores: at 24 epochs SFT has memorised them. On

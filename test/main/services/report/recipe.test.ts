@@ -34,7 +34,7 @@ describe('report: the recipe line, read from the configs', () => {
 
   it('states SFT\'s epochs per environment, and what RFT adds only when the grid has RFT runs', () => {
     const configs = (['alfworld', 'webshop', 'virtualhome'] as const).map((env) => defaultRunConfig(env, 'sft', 'standard'));
-    expect(recipeLines(configs)[0]).toBe('SFT: 400 expert demonstrations, 24 epochs on virtualhome and webshop, 6 epochs on alfworld.');
+    expect(recipeLines(configs)[0]).toBe('SFT: 400 expert demonstrations, 24 epochs on virtualhome and webshop, 12 epochs on alfworld.');
     expect(recipeLines([defaultRunConfig('virtualhome', 'rft', 'standard')])[0]).toBe(
       'SFT: 400 expert demonstrations, 24 epochs on virtualhome; RFT continues the SFT model for as many epochs on them plus its own successful explorations.',
     );
