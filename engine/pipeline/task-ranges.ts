@@ -12,10 +12,10 @@
  * long enough to solve test tasks also memorises its demonstrations, and on those it succeeds
  * every time, leaving the estimator and the RL methods nothing to learn from.
  */
+import { formatTaskId } from '../../envs/core/task-id';
 import { ENVIRONMENTS } from '../../envs/registry';
 import type { EnvName, Split } from '../../envs/core/types';
 import type { RunConfig } from '../../common/run-config';
-import { taskIds } from './stages/shared';
 
 export interface TaskRange {
   split: Split;
@@ -50,6 +50,12 @@ export function rlPoolRange(c: RangeConfig): TaskRange {
  */
 export function evaluationRange(c: RangeConfig, split: Exclude<Split, 'train'>): TaskRange {
   return { split, start: 0, count: Math.min(c.data.evalTasks, ENVIRONMENTS[c.env].generator.sizes[split]) };
+}
+
+/** Ids of `count` tasks of a split from index `start`. (No TF.js here: the supervisor checks ranges in the main process.) */
+export function taskIds(env: EnvName, split: Split, count: number, start = 0): string[] {
+  const version = ENVIRONMENTS[env].generator.version;
+  return Array.from({ length: count }, (_, i) => formatTaskId({ env, version, split, index: start + i }));
 }
 
 export function rangeTaskIds(env: EnvName, r: TaskRange): string[] {

@@ -9,7 +9,6 @@ import type { ChildProcess } from 'node:child_process';
 import type { StudioEvent } from '../../common/ipc-contract';
 import { parseRunConfig, type RunConfig } from '../../common/run-config';
 import type { StageJob, WorkerMessage } from '../../common/worker-protocol';
-import { checkTaskRanges } from '../../engine/pipeline/task-ranges';
 import type { RunCatalog } from '../runs/catalog';
 import { appendRunLog, ownedElsewhere, readRunMeta, readRunStatus, runPaths, thisProcessOwner, trajectoryIndexCacheFile, workspacePaths } from '../runs/run-folder';
 import { TrajectoryIndex } from '../runs/trajectory-index';
@@ -200,6 +199,8 @@ export async function createSupervisor(opts: SupervisorOptions): Promise<Supervi
     async start(configInput, startOpts = {}) {
       refuseWhenClosing();
       const config = parseRunConfig(configInput);
+      // Loaded here, not at start-up: it reads split sizes from the environments (about 1 s to import).
+      const { checkTaskRanges } = await import('../../engine/pipeline/task-ranges');
       checkTaskRanges(config);
       const entry = await catalog.create({ env: config.env, method: config.method, preset: config.preset, seed: config.seed, config: config as unknown as Record<string, unknown>, name: startOpts.name });
       emit({ type: 'catalog.changed' });

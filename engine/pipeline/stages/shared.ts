@@ -1,5 +1,5 @@
 /**
- * Helpers the stages share: task lists, reading a stage's trajectories, loading and saving
+ * Helpers the stages share: reading a stage's trajectories, loading and saving
  * models with their tokenizer, and the rollout summary metrics.
  */
 import * as tf from '@tensorflow/tfjs';
@@ -8,9 +8,6 @@ import { join } from 'node:path';
 import type { RunConfig } from '../../../common/run-config';
 import type { RunTrajectory } from '../../../common/run-schema';
 import type { Trajectory } from '../../../common/trajectory';
-import { formatTaskId } from '../../../envs/core/task-id';
-import type { EnvName, Split } from '../../../envs/core/types';
-import { ENVIRONMENTS } from '../../../envs/registry';
 import { loadLatestCheckpoint, disposeCheckpoint, saveCheckpoint, restoreOptimizer, type LoadedCheckpoint } from '../../checkpoint';
 import type { ModelConfig } from '../../model/config';
 import { ScalarHead } from '../../model/heads';
@@ -21,11 +18,6 @@ import type { PeDataOptions } from '../progress';
 import { STAGE_TRAJECTORIES } from './stage-io';
 
 export const CHECKPOINTS = 'checkpoints';
-
-export function taskIds(env: EnvName, split: Split, count: number, start = 0): string[] {
-  const version = ENVIRONMENTS[env].generator.version;
-  return Array.from({ length: count }, (_, i) => formatTaskId({ env, version, split, index: start + i }));
-}
 
 /** Records of a checked log; a missing file reads as empty (a stage that has not written yet). */
 export function readRecords<T>(path: string): T[] {

@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import type { EnvName, StepInfo, TextEnv } from '../../../envs/core/types';
 import { ENVIRONMENTS, makeEnv } from '../../../envs/registry';
-import { taskIds } from '../../../engine/pipeline/stages/shared';
+import { taskIds } from '../../../engine/pipeline/task-ranges';
 import { createEnv, EnvHost, EnvStepTimeout, isolateEnvironments } from '../../../engine/worker/env-host';
 
 const PRELOAD = fileURLToPath(new URL('../../reliability/fixtures/env-thread-faults.ts', import.meta.url));
