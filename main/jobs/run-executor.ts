@@ -6,8 +6,8 @@
  *
  * A cached stage that is already done is not rerun: its recorded metrics and trajectories are
  * replayed into this run's logs (renumbered), so every run shows its whole history. A cached
- * stage is produced by one run at a time: runs of this process queue on a promise per key, and
- * the stage cache's lock file keeps out other processes; a second run waits, then reuses it.
+ * stage is produced by one run at a time, in this process or any other (the stage cache's lock
+ * per key); a second run waits, then reuses it.
  */
 import { promises as fsp } from 'node:fs';
 import { join } from 'node:path';
@@ -64,8 +64,6 @@ export interface ExecuteOptions {
   onMessage: (m: WorkerMessage) => void;
   /** Checked between stages. */
   cancelled: () => boolean;
-  /** Per-key lock shared by every run of this process. */
-  locks: Map<string, Promise<unknown>>;
 }
 
 export interface ExecuteResult {
@@ -73,17 +71,6 @@ export interface ExecuteResult {
   summary: Record<string, unknown>;
   stageKeys: Record<string, string>;
   cancelled: boolean;
-}
-
-async function withLock<T>(locks: Map<string, Promise<unknown>>, key: string, job: () => Promise<T>): Promise<T> {
-  while (locks.has(key)) await locks.get(key)!.catch(() => undefined);
-  const p = job();
-  locks.set(key, p);
-  try {
-    return await p;
-  } finally {
-    locks.delete(key);
-  }
 }
 
 /** Copies a cached stage's records into the run's logs, renumbered after `offset`. Returns the last step. */
@@ -142,9 +129,9 @@ export async function executeRun(o: ExecuteOptions): Promise<ExecuteResult> {
     if (planned.cached) {
       const inputKeys = Object.fromEntries(Object.entries(planned.inputs).map(([n, s]) => [n, keys[s] as string]));
       const key = stageKey(planned.stage, planned.slice, inputKeys);
-      const onWait = () => appendRunLog(o.runDir, `[${planned.stage}] another process is producing this stage (${key.slice(0, 12)}…); waiting for it`);
-      const onCompromised = (e: Error) => appendRunLog(o.runDir, `[${planned.stage}] the stage's lock was lost (${e.message}); another process may produce it too`);
-      const result = await withLock(o.locks, key, () => withStageLock(o.cacheDir, planned.stage, key, async () => {
+      const onWait = () => appendRunLog(o.runDir, `[${planned.stage}] another run is producing this stage (${key.slice(0, 12)}…); waiting for it`);
+      const onCompromised = (e: Error) => appendRunLog(o.runDir, `[${planned.stage}] the stage's lock was lost (${e.message}); another run may produce it too`);
+      const result = await withStageLock(o.cacheDir, planned.stage, key, async () => {
         const opened = await openStage(o.cacheDir, { stage: planned.stage, slice: planned.slice, inputs: inputKeys });
         if (opened.state === 'done') {
           appendRunLog(o.runDir, `[${planned.stage}] reused from the stage cache (${opened.key.slice(0, 12)}…, produced by ${opened.done?.producedBy ?? 'unknown'})`);
@@ -156,7 +143,7 @@ export async function executeRun(o: ExecuteOptions): Promise<ExecuteResult> {
         if (o.cancelled() || out.summary.cancelled) return null;
         await completeStage(o.cacheDir, planned.stage, opened.key, o.runId);
         return { key: opened.key, dir: opened.dir, lastStep: out.lastStep, reused: false, resumed: job.resume, producedBy: o.runId, summary: out.summary };
-      }, { onWait, onCompromised, cancelled: o.cancelled }));
+      }, { onWait, onCompromised, cancelled: o.cancelled });
       if (!result) return { completed, summary, stageKeys: keys, cancelled: true };
       record = { stage: planned.stage, outDir: result.dir, key: result.key, firstStep, lastStep: result.lastStep, reused: result.reused, producedBy: result.producedBy, seconds: (performance.now() - started) / 1000, resumed: result.resumed };
       keys[planned.stage] = result.key;

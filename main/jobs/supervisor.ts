@@ -53,7 +53,6 @@ export async function createSupervisor(opts: SupervisorOptions): Promise<Supervi
   const { catalog } = await openSharedCatalog(opts.dataDir);
   const listeners = new Set<(e: StudioEvent) => void>();
   const active = new Map<string, ActiveRun>();
-  const locks = new Map<string, Promise<unknown>>();
   let backend: BackendReport | null = null;
   // Set by shutdown(): a grid waiting on a run that shutdown cancels must not start the next one.
   let closing = false;
@@ -160,7 +159,7 @@ export async function createSupervisor(opts: SupervisorOptions): Promise<Supervi
     run.done = (async () => {
       await setStatus(id, { status: 'running', message: 'starting', owner: thisProcessOwner() });
       try {
-        const result = await executeRun({ runId: id, runDir, cacheDir: paths.cacheDir, config, runStage, onMessage, cancelled: () => run.cancelRequested, locks });
+        const result = await executeRun({ runId: id, runDir, cacheDir: paths.cacheDir, config, runStage, onMessage, cancelled: () => run.cancelRequested });
         events.flush();
         const lineage = {
           stageKeys: result.stageKeys,

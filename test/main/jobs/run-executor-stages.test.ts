@@ -32,7 +32,7 @@ describe('executeRun stage records', () => {
       }
       return { lastStep: job.stepOffset + 1, summary: {} };
     };
-    const run = () => executeRun({ runId: meta.id, runDir: paths.dir, cacheDir: ws.cacheDir, config, runStage, onMessage: () => undefined, cancelled: () => false, locks: new Map() });
+    const run = () => executeRun({ runId: meta.id, runDir: paths.dir, cacheDir: ws.cacheDir, config, runStage, onMessage: () => undefined, cancelled: () => false });
 
     await expect(run()).rejects.toThrow('worker died');
     await expect(run()).rejects.toThrow('worker died in eval');
@@ -46,7 +46,7 @@ describe('executeRun stage records', () => {
     ]);
     expect(resumeFlags).toEqual({ data: false, sft: true, eval: false });
   });
-  it('produces a shared stage once when two runs start together with separate queues (as two processes do)', async () => {
+  it('produces a shared stage once when two runs start together', async () => {
     dataDir = mkdtempSync(join(tmpdir(), 'spa-exec-'));
     const ws = workspacePaths(dataDir);
     const config = defaultRunConfig('virtualhome', 'sft', 'smoke', 0);
@@ -65,7 +65,7 @@ describe('executeRun stage records', () => {
     };
     const start = async () => {
       const { meta, paths } = await createRun(ws.runsDir, { env: config.env, method: config.method, preset: config.preset, seed: config.seed, config: config as unknown as Record<string, unknown> });
-      await executeRun({ runId: meta.id, runDir: paths.dir, cacheDir: ws.cacheDir, config, runStage, onMessage: () => undefined, cancelled: () => false, locks: new Map() });
+      await executeRun({ runId: meta.id, runDir: paths.dir, cacheDir: ws.cacheDir, config, runStage, onMessage: () => undefined, cancelled: () => false });
       return readCompletedStages(paths.dir);
     };
     const [a, b] = await Promise.all([start(), start()]);
