@@ -57,7 +57,7 @@ export function failureTable(methods: readonly string[], of: (m: string) => RunR
   if (!rows.length) return [];
   const out = [
     '',
-    'Where the evaluation episodes go wrong (both splits; an episode is solved, finished by the agent unsolved, or out of steps; turns are shares of all evaluation turns):',
+    'Where the evaluation episodes go wrong (both splits; an episode is solved, finished by the agent unsolved, or out of steps; turns are shares of all evaluation turns, and the last two columns of the turns that follow an executed action or a failed turn, which shows whether the agent recovers from a failure):',
     '',
     `| method | ${FAILURE_COLUMNS.map(([, title]) => title).join(' | ')} |`,
     `|---|${FAILURE_COLUMNS.map(() => '---').join('|')}|`,

@@ -1,7 +1,9 @@
 /**
  * Where a run's evaluation episodes go wrong: how each one ended (solved, finished without
  * solving, out of steps, and of those the ones stuck repeating one turn) and what its turns
- * were (a turn with no `Action:`, an action the environment could not execute). The report
+ * were (a turn with no `Action:`, an action the environment could not execute), and whether the
+ * agent recovers from a failed turn: demonstrations never contain one, so a behaviour-cloned agent
+ * meets "Nothing happens." only at play, and its next turn is the one that shows it. The report
  * shows this beside the success table so a reader sees why a method does not win.
  */
 import type { RunTrajectory } from '../../../common/run-schema';
@@ -19,6 +21,10 @@ export interface FailureProfile {
   /** Shares of turns, in [0, 1]. */
   noAction: number;
   notExecutable: number;
+  /** Of the turns right after a failed turn (no action, or not executable), the share with no `Action:`. */
+  noActionAfterFailure: number;
+  /** Of the turns right after an executed action, the share with no `Action:`. */
+  noActionAfterSuccess: number;
 }
 
 /** Repeats that count as stuck: greedy decoding retries one action, often with a reworded thought. */
@@ -39,6 +45,7 @@ export function failureProfile(trajectories: Iterable<RunTrajectory>): FailurePr
   let turns = 0;
   let noAction = 0;
   let notExecutable = 0;
+  const after = { failure: { turns: 0, noAction: 0 }, success: { turns: 0, noAction: 0 } };
   for (const t of trajectories) {
     if (!t.stage?.startsWith('eval')) continue;
     episodes++;
@@ -48,11 +55,16 @@ export function failureProfile(trajectories: Iterable<RunTrajectory>): FailurePr
       outOfSteps++;
       if (isStuck(t)) stuck++;
     }
-    for (const s of t.steps) {
+    t.steps.forEach((s, i) => {
       turns++;
       if (s.action === null) noAction++;
       else if (!s.valid) notExecutable++;
-    }
+      const prev = t.steps[i - 1];
+      if (!prev) return;
+      const bucket = prev.action !== null && prev.valid ? after.success : after.failure;
+      bucket.turns++;
+      if (s.action === null) bucket.noAction++;
+    });
   }
   if (!episodes) return null;
   return {
@@ -64,6 +76,8 @@ export function failureProfile(trajectories: Iterable<RunTrajectory>): FailurePr
     turns,
     noAction: turns ? noAction / turns : 0,
     notExecutable: turns ? notExecutable / turns : 0,
+    noActionAfterFailure: after.failure.turns ? after.failure.noAction / after.failure.turns : 0,
+    noActionAfterSuccess: after.success.turns ? after.success.noAction / after.success.turns : 0,
   };
 }
 
@@ -75,4 +89,6 @@ export const FAILURE_COLUMNS: ReadonlyArray<readonly [keyof FailureProfile, stri
   ['stuck', `… stuck repeating an action (last ${STUCK_TURNS}) %`],
   ['noAction', 'turns with no Action %'],
   ['notExecutable', 'turns not executable %'],
+  ['noActionAfterSuccess', 'no Action after an executed action %'],
+  ['noActionAfterFailure', 'no Action after a failed turn %'],
 ];

@@ -52,6 +52,10 @@ describe('failureProfile', () => {
       turns: 12,
       noAction: 3 / 12,
       notExecutable: 3 / 12,
+      // after an executed action: ok, nothing, no-action, nothing (one per episode) → 1 of 4;
+      // after a failed turn: no-action, no-action (episode 3), ok, ok (episode 4) → 2 of 4
+      noActionAfterSuccess: 1 / 4,
+      noActionAfterFailure: 2 / 4,
     });
   });
 
