@@ -86,8 +86,8 @@ describe('spa run / eval / reproduce', () => {
     // How to open them in the studio's Compare view.
     expect(md).toContain(`spa studio --data-dir ${dataDir}`);
     expect(md).toMatch(new RegExp(`^- alfworld: \`#/compare\\?ids=[^\`]*${runId}[^\`]*\`$`, 'm'));
-    // Where the evaluation episodes went: six shares per method, read from the runs' trajectories.
-    expect(md).toMatch(/^\| spa( \| \d+\.\d ± \d+\.\d){6} \|$/m);
+    // Where the evaluation episodes went: eight shares per method, read from the runs' trajectories.
+    expect(md).toMatch(/^\| spa( \| \d+\.\d ± \d+\.\d){8} \|$/m);
     // Compute per environment, with the backend as each run's log states it.
     expect(md).toMatch(/^\| alfworld \| 2 \| [\d.]+ \| [\d.]+ min \(.+\) \| \w+ \(.+\) \|$/m);
     expect(existsSync(join(dataDir, 'docs', 'results', 'alfworld-train-success.svg'))).toBe(true);
