@@ -17,10 +17,17 @@ import { STAGE_DONE, stageDir, stageKey } from '../runs/stage-cache';
 /** Prices with the wasm throughput; the calibration below absorbs the backend's real speed. */
 const PRICE_BACKEND = 'wasm';
 
-/** Estimated compute seconds the configs still need, with shared stages counted once. */
-export function pendingSeconds(configs: readonly RunConfig[], cacheHas: (stage: string, key: string) => boolean): number {
+/**
+ * What a stage of an environment costs: the price model is off by a different factor for each
+ * (measured on the standard grid, seconds over price: VirtualHome evaluation 0.2–1.0, WebShop RL
+ * 1.1–2.8), so each is calibrated on its own measurements.
+ */
+export const workKind = (env: RunConfig['env'], stage: string): string => `${env}/${stage}`;
+
+/** Estimated compute seconds the configs still need, by work kind, with shared stages counted once. */
+export function pendingWork(configs: readonly RunConfig[], cacheHas: (stage: string, key: string) => boolean): Map<string, number> {
   const counted = new Set<string>();
-  let total = 0;
+  const left = new Map<string, number>();
   for (const c of configs) {
     const price = estimateStageSeconds(c, PRICE_BACKEND) ?? {};
     const keys: Record<string, string> = {};
@@ -31,10 +38,11 @@ export function pendingSeconds(configs: readonly RunConfig[], cacheHas: (stage: 
         if (counted.has(key) || cacheHas(p.stage, key)) continue;
         counted.add(key);
       }
-      total += price[p.stage] ?? 0;
+      const kind = workKind(c.env, p.stage);
+      left.set(kind, (left.get(kind) ?? 0) + (price[p.stage] ?? 0));
     }
   }
-  return total;
+  return left;
 }
 
 /** A stage the cache holds complete (its done.json written, which completeStage does last). */
@@ -51,60 +59,73 @@ export interface MeasuredWork {
 }
 
 /**
- * The stages a finished run computed start to finish, priced and measured. Stages reused from
- * the cache cost it nothing, and a stage resumed from a partial output was timed for its last
- * attempt only: neither says how fast this machine is.
+ * The stages a finished run computed start to finish, by work kind, priced and measured. Stages
+ * reused from the cache cost it nothing, and a stage resumed from a partial output was timed for
+ * its last attempt only: neither says how fast this machine is.
  */
-export function measuredWork(config: RunConfig, stages: readonly CompletedStage[]): MeasuredWork {
+export function measuredWork(config: RunConfig, stages: readonly CompletedStage[]): Map<string, MeasuredWork> {
   const price = estimateStageSeconds(config, PRICE_BACKEND) ?? {};
-  const work: MeasuredWork = { priced: 0, seconds: 0 };
+  const work = new Map<string, MeasuredWork>();
   for (const s of stages) {
     const priced = price[s.stage as StageName];
     if (s.reused || s.resumed || !priced) continue;
-    work.priced += priced;
-    work.seconds += s.seconds;
+    addWork(work, workKind(config.env, s.stage), { priced, seconds: s.seconds });
   }
   return work;
 }
 
+function addWork(into: Map<string, MeasuredWork>, kind: string, w: MeasuredWork): void {
+  const had = into.get(kind) ?? { priced: 0, seconds: 0 };
+  into.set(kind, { priced: had.priced + w.priced, seconds: had.seconds + w.seconds });
+}
+
+const ALL = '*';
+const ratio = (w: MeasuredWork | undefined): number | null => (w && w.priced > 0 ? w.seconds / w.priced : null);
+
 /**
- * The work left at the speed measured so far: the price of what is left times measured over
- * priced seconds of the finished runs' own stages, over the runs at a time (their stage seconds
- * were measured sharing the machine). Runs this invocation trained set the speed; until one has
- * finished, runs found finished do (possibly measured on another machine, still closer than the
- * raw price); before either, the raw price.
+ * The work left at the speed measured so far: the price of each kind of work left times measured
+ * over priced seconds of the finished runs' stages of that kind, over the runs at a time (their
+ * stage seconds were measured sharing the machine). For each kind, runs this invocation trained
+ * set the speed; until one has, runs found finished do (possibly measured on another machine,
+ * still closer than the raw price); a kind not measured yet takes the speed of all measured work
+ * (own first, then found); before anything was measured, the raw price.
  *
  * Calibrating on stage seconds rather than on the wall clock keeps the estimate steady when a
  * cheap run finishes beside a long one, and it does not count the idle time of a paused grid.
+ * Calibrating by kind keeps it steady when the first run this invocation finishes is of another
+ * kind than the work left (a VirtualHome RL run, priced 3 times too high against its evaluation).
  */
 export class GridEta {
-  private left: number;
-  private readonly own: MeasuredWork = { priced: 0, seconds: 0 };
-  private readonly found: MeasuredWork = { priced: 0, seconds: 0 };
+  private left: ReadonlyMap<string, number>;
+  private readonly own = new Map<string, MeasuredWork>();
+  private readonly found = new Map<string, MeasuredWork>();
 
   constructor(
-    private readonly price: () => number,
+    private readonly price: () => ReadonlyMap<string, number>,
     private readonly parallel: number,
   ) {
     this.left = price();
   }
 
   /** A run settled; `work` is what it measured, `computed` when this invocation trained it. */
-  settled(work: MeasuredWork | null, computed: boolean): void {
+  settled(work: ReadonlyMap<string, MeasuredWork> | null, computed: boolean): void {
     this.left = this.price();
     if (!work) return;
     const into = computed ? this.own : this.found;
-    into.priced += work.priced;
-    into.seconds += work.seconds;
+    for (const [kind, w] of work) {
+      addWork(into, kind, w);
+      addWork(into, ALL, w);
+    }
   }
 
-  /** Seconds left over measured over priced seconds: 1 before anything was measured. */
-  speed(): number {
-    const basis = this.own.priced > 0 ? this.own : this.found;
-    return basis.priced > 0 ? basis.seconds / basis.priced : 1;
+  /** Measured over priced seconds for a kind of work: 1 before anything was measured. */
+  speed(kind: string): number {
+    return ratio(this.own.get(kind)) ?? ratio(this.found.get(kind)) ?? ratio(this.own.get(ALL)) ?? ratio(this.found.get(ALL)) ?? 1;
   }
 
   seconds(): number {
-    return (this.left * this.speed()) / Math.max(1, this.parallel);
+    let total = 0;
+    for (const [kind, priced] of this.left) total += priced * this.speed(kind);
+    return total / Math.max(1, this.parallel);
   }
 }

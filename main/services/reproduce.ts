@@ -13,7 +13,7 @@ import { readCompletedStages } from '../jobs/run-executor';
 import { runIdentity } from '../jobs/plan';
 import type { Supervisor } from '../jobs/supervisor';
 import { readRunMeta, runPaths, workspacePaths } from '../runs/run-folder';
-import { cacheHolds, GridEta, measuredWork, pendingSeconds } from './grid-eta';
+import { cacheHolds, GridEta, measuredWork, pendingWork } from './grid-eta';
 
 export const REPRODUCE_METHODS: readonly Method[] = ['sft', 'rft', 'ppo', 'grpo', 'spa', 'spa-no-grounding', 'spa-no-progress'];
 
@@ -82,7 +82,7 @@ export async function runGrid(
   const ids: string[] = new Array(configs.length);
   const settled: boolean[] = configs.map(() => false);
   const has = cacheHolds(workspacePaths(dataDir).cacheDir);
-  const eta = new GridEta(() => pendingSeconds(configs.filter((_, i) => !settled[i]), has), opts.parallel);
+  const eta = new GridEta(() => pendingWork(configs.filter((_, i) => !settled[i]), has), opts.parallel);
   let done = 0;
   const report = (run: CatalogEntry | null) => opts.onProgress?.({ done, total: configs.length, run, etaSeconds: done < configs.length ? eta.seconds() : 0 });
   let next = 0;

@@ -2,12 +2,19 @@ import { describe, expect, it } from 'vitest';
 import { defaultRunConfig } from '../../../engine/pipeline/presets';
 import { estimateStageSeconds } from '../../../engine/pipeline/run-estimate';
 import type { CompletedStage } from '../../../main/jobs/run-executor';
-import { GridEta, measuredWork, pendingSeconds } from '../../../main/services/grid-eta';
+import { GridEta, measuredWork, pendingWork, workKind, type MeasuredWork } from '../../../main/services/grid-eta';
 
 const grid = (['sft', 'ppo', 'spa', 'spa-no-grounding'] as const).map((m) => defaultRunConfig('virtualhome', m, 'quick', 0));
+const pendingSeconds = (...args: Parameters<typeof pendingWork>) => [...pendingWork(...args).values()].reduce((a, b) => a + b, 0);
 const price = (m: (typeof grid)[number]['method']) => estimateStageSeconds(defaultRunConfig('virtualhome', m, 'quick', 0), 'wasm') ?? {};
 
-describe('pendingSeconds', () => {
+describe('pendingWork', () => {
+  it('prices each environment\'s stages as their own kind of work', () => {
+    const work = pendingWork([grid[0] as (typeof grid)[number], defaultRunConfig('webshop', 'sft', 'quick', 0)], () => false);
+    expect([...work.keys()].sort()).toEqual(['virtualhome/data', 'virtualhome/eval', 'virtualhome/sft', 'webshop/data', 'webshop/eval', 'webshop/sft']);
+    expect(work.get('virtualhome/sft')).toBeCloseTo(price('sft').sft ?? NaN, 6);
+  });
+
   it('counts each shared stage once across the methods of one seed', () => {
     const [sft, ppo, spa, spaNg] = [price('sft'), price('ppo'), price('spa'), price('spa-no-grounding')];
     const expected =
@@ -53,23 +60,28 @@ describe('measuredWork', () => {
       stage('rl', 100),
       stage('eval', 10),
     ]);
-    expect(work.seconds).toBe(170);
-    expect(work.priced).toBeCloseTo((p.explore ?? 0) + (p.estimator ?? 0) + (p.rl ?? 0) + (p.eval ?? 0), 6);
+    expect([...work.keys()]).toEqual(['explore', 'estimator', 'rl', 'eval'].map((s) => workKind('virtualhome', s)));
+    expect(work.get('virtualhome/rl')).toEqual({ priced: p.rl, seconds: 100 });
+    const total = [...work.values()].reduce((a, w) => ({ priced: a.priced + w.priced, seconds: a.seconds + w.seconds }), { priced: 0, seconds: 0 });
+    expect(total.seconds).toBe(170);
+    expect(total.priced).toBeCloseTo((p.explore ?? 0) + (p.estimator ?? 0) + (p.rl ?? 0) + (p.eval ?? 0), 6);
   });
 });
+
+const one = (kind: string, w: MeasuredWork) => new Map([[kind, w]]);
 
 describe('GridEta', () => {
   it('is the raw price over the parallel runs, then the price at the speed runs found finished measured, then at its own runs\' speed', () => {
     let left = 1000;
-    const eta = new GridEta(() => left, 2);
+    const eta = new GridEta(() => new Map([['k', left]]), 2);
     expect(eta.seconds()).toBe(500);
     // A finished run found in the catalog: less left, and its stages ran at half their price.
     left = 900;
-    eta.settled({ priced: 100, seconds: 50 }, false);
+    eta.settled(one('k', { priced: 100, seconds: 50 }), false);
     expect(eta.seconds()).toBe(225);
     // A run of its own ran at 1.5× its price: that speed wins over the found runs'.
     left = 600;
-    eta.settled({ priced: 200, seconds: 300 }, true);
+    eta.settled(one('k', { priced: 200, seconds: 300 }), true);
     expect(eta.seconds()).toBe(450);
     // A cancelled run (no work measured) only lowers what is left.
     left = 400;
@@ -77,14 +89,29 @@ describe('GridEta', () => {
     expect(eta.seconds()).toBe(300);
   });
 
+  it('prices each kind of work at its own measured speed, and a kind not measured yet at the speed of all', () => {
+    const eta = new GridEta(() => new Map([['webshop/sft', 1000], ['webshop/rl', 100], ['alfworld/sft', 100]]), 1);
+    eta.settled(new Map([['webshop/sft', { priced: 100, seconds: 200 }], ['webshop/rl', { priced: 300, seconds: 100 }]]), false);
+    // webshop/sft ×2, webshop/rl ×1/3, alfworld/sft at all found work's 300 s over 400 priced
+    expect(eta.seconds()).toBeCloseTo(2000 + 100 / 3 + 75, 6);
+  });
+
+  it('keeps a kind\'s found speed when the first run of its own measured another kind (the estimate fell from 9.4 h to 2.9 h)', () => {
+    const eta = new GridEta(() => new Map([['webshop/sft', 1000]]), 1);
+    eta.settled(one('webshop/sft', { priced: 100, seconds: 200 }), false);
+    expect(eta.seconds()).toBe(2000);
+    eta.settled(one('virtualhome/rl', { priced: 100, seconds: 30 }), true);
+    expect(eta.seconds()).toBe(2000);
+  });
+
   it('stays put when a cheap run finishes beside a long one (the old wall-clock calibration said hours)', () => {
     let left = 10_000;
-    const eta = new GridEta(() => left, 2);
+    const eta = new GridEta(() => new Map([['k', left]]), 2);
     left = 8_000;
-    eta.settled({ priced: 2_000, seconds: 1_000 }, true);
+    eta.settled(one('k', { priced: 2_000, seconds: 1_000 }), true);
     const before = eta.seconds();
     left = 7_990;
-    eta.settled({ priced: 10, seconds: 5 }, true);
+    eta.settled(one('k', { priced: 10, seconds: 5 }), true);
     expect(eta.seconds()).toBeCloseTo(before - 2.5, 6);
   });
 });
