@@ -2,8 +2,9 @@
  * Where a run's evaluation episodes go wrong: how each one ended (solved, finished without
  * solving, out of steps, and of those the ones stuck repeating one turn) and what its turns
  * were (a turn with no `Action:`, an action the environment could not execute), and whether the
- * agent recovers from a failed turn: demonstrations never contain one, so a behaviour-cloned agent
- * meets "Nothing happens." only at play, and its next turn is the one that shows it. The report
+ * agent recovers from a failed turn: demonstrations hold few (VirtualHome: a walk a closed door
+ * blocks), so a behaviour-cloned agent meets most failures first at play, and its next turn shows
+ * whether it can go on. The report
  * shows this beside the success table so a reader sees why a method does not win.
  */
 import type { RunTrajectory } from '../../../common/run-schema';
