@@ -79,8 +79,16 @@ function addWork(into: Map<string, MeasuredWork>, kind: string, w: MeasuredWork)
   into.set(kind, { priced: had.priced + w.priced, seconds: had.seconds + w.seconds });
 }
 
-const ALL = '*';
 const ratio = (w: MeasuredWork | undefined): number | null => (w && w.priced > 0 ? w.seconds / w.priced : null);
+
+function sum(work: ReadonlyMap<string, MeasuredWork>): MeasuredWork {
+  const all: MeasuredWork = { priced: 0, seconds: 0 };
+  for (const w of work.values()) {
+    all.priced += w.priced;
+    all.seconds += w.seconds;
+  }
+  return all;
+}
 
 /**
  * The work left at the speed measured so far: the price of each kind of work left times measured
@@ -93,7 +101,7 @@ const ratio = (w: MeasuredWork | undefined): number | null => (w && w.priced > 0
  * Calibrating on stage seconds rather than on the wall clock keeps the estimate steady when a
  * cheap run finishes beside a long one, and it does not count the idle time of a paused grid.
  * Calibrating by kind keeps it steady when the first run this invocation finishes is of another
- * kind than the work left (a VirtualHome RL run, priced 3 times too high against its evaluation).
+ * kind than the work left (a VirtualHome RL run, whose price is off from its evaluation's by a factor of three).
  */
 export class GridEta {
   private left: ReadonlyMap<string, number>;
@@ -112,15 +120,12 @@ export class GridEta {
     this.left = this.price();
     if (!work) return;
     const into = computed ? this.own : this.found;
-    for (const [kind, w] of work) {
-      addWork(into, kind, w);
-      addWork(into, ALL, w);
-    }
+    for (const [kind, w] of work) addWork(into, kind, w);
   }
 
   /** Measured over priced seconds for a kind of work: 1 before anything was measured. */
   speed(kind: string): number {
-    return ratio(this.own.get(kind)) ?? ratio(this.found.get(kind)) ?? ratio(this.own.get(ALL)) ?? ratio(this.found.get(ALL)) ?? 1;
+    return ratio(this.own.get(kind)) ?? ratio(this.found.get(kind)) ?? ratio(sum(this.own)) ?? ratio(sum(this.found)) ?? 1;
   }
 
   seconds(): number {
