@@ -198,7 +198,7 @@ export async function createSupervisor(opts: SupervisorOptions): Promise<Supervi
     async start(configInput, startOpts = {}) {
       refuseWhenClosing();
       const config = parseRunConfig(configInput);
-      // Loaded here, not at start-up: it reads split sizes from the environments (about 1 s to import).
+      // Loaded here, not at start-up: it reads split sizes from the environments (0.7 s to import).
       const { checkTaskRanges } = await import('../../engine/pipeline/task-ranges');
       checkTaskRanges(config);
       const entry = await catalog.create({ env: config.env, method: config.method, preset: config.preset, seed: config.seed, config: config as unknown as Record<string, unknown>, name: startOpts.name });
