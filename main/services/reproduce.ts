@@ -83,41 +83,49 @@ export async function runGrid(
   const settled: boolean[] = configs.map(() => false);
   const has = cacheHolds(workspacePaths(dataDir).cacheDir);
   const eta = new GridEta(() => pendingWork(configs.filter((_, i) => !settled[i]), has), opts.parallel);
+  const config = (i: number) => configs[i] as RunConfig;
   let done = 0;
   const report = (run: CatalogEntry | null) => opts.onProgress?.({ done, total: configs.length, run, etaSeconds: done < configs.length ? eta.seconds() : 0 });
+  const settle = async (i: number, id: string, computed: boolean) => {
+    ids[i] = id;
+    const entry = sup.catalog.get(id);
+    if (entry) await opts.onSettled?.(entry);
+    settled[i] = true;
+    // Only a completed run calibrates the speed: a run stopped part-way is counted once, with all
+    // its stages, when a later invocation completes it (its stages.json keeps the earlier ones).
+    const stages = entry?.status === 'completed' ? await readCompletedStages(runPaths(workspacePaths(dataDir).runsDir, id).dir).catch(() => null) : null;
+    eta.settled(stages && measuredWork(config(i), stages), computed);
+    done++;
+    return entry ?? null;
+  };
+  // The runs already completed (a resumed grid, restored evidence) are settled before any run starts,
+  // so the first progress line counts them all and prices only what is left.
+  for (let i = 0; i < configs.length && !sup.isClosing(); i++) {
+    const existing = await findRun(sup, dataDir, config(i));
+    if (existing?.status === 'completed') await settle(i, existing.id, false);
+  }
   let next = 0;
   const worker = async () => {
     // A stopped grid (Ctrl-C: the supervisor shuts down and cancels its runs) starts nothing more.
     while (next < configs.length && !sup.isClosing()) {
       const i = next++;
-      const config = configs[i] as RunConfig;
-      const existing = await findRun(sup, dataDir, config);
+      if (settled[i]) continue;
+      const existing = await findRun(sup, dataDir, config(i));
       if (sup.isClosing()) break;
       let id: string;
-      let computed = false;
       if (existing?.status === 'completed') {
-        id = existing.id;
+        id = existing.id; // completed by another process since the first pass
       } else {
         if (existing && !sup.isActive(existing.id)) {
           id = existing.id;
           await sup.resume(id);
         } else {
-          id = await sup.start(config, { name: `reproduce ${config.env} ${config.method} s${config.seed}` });
+          id = await sup.start(config(i), { name: `reproduce ${config(i).env} ${config(i).method} s${config(i).seed}` });
         }
         await sup.whenSettled(id);
-        computed = true;
         opts.onComputed?.();
       }
-      ids[i] = id;
-      const entry = sup.catalog.get(id);
-      if (entry) await opts.onSettled?.(entry);
-      settled[i] = true;
-      // Only a completed run calibrates the speed: a run stopped part-way is counted once, with all
-      // its stages, when a later invocation completes it (its stages.json keeps the earlier ones).
-      const stages = entry?.status === 'completed' ? await readCompletedStages(runPaths(workspacePaths(dataDir).runsDir, id).dir).catch(() => null) : null;
-      eta.settled(stages && measuredWork(config, stages), computed);
-      done++;
-      report(entry ?? null);
+      report(await settle(i, id, existing?.status !== 'completed'));
     }
   };
   report(null);

@@ -68,9 +68,11 @@ describe('spa run / eval / reproduce', () => {
     // Both runs kept as evidence: the one reused and the one trained.
     expect(r.lines.filter((l) => l.type === 'evidence-run').map((l) => l.run)).toContain(runId);
     expect(readdirSync(join(evidence, 'runs'))).toHaveLength(2);
-    // An ETA from the first progress record (priced stage by stage, before any run finished), 0 at the end.
+    // The first progress record, before any run starts, counts the reused run as done and prices the
+    // rest stage by stage (an ETA before any run finished); the next is the sft run's, with 0 left.
     const progress = r.lines.filter((l) => l.type === 'progress');
-    expect(progress[0]).toMatchObject({ done: 0, etaSeconds: expect.any(Number) });
+    expect(progress.map((l) => l.done)).toEqual([1, 2]);
+    expect(progress[0]).toMatchObject({ run: null, etaSeconds: expect.any(Number) });
     expect((progress[0] as { etaSeconds: number }).etaSeconds).toBeGreaterThan(0);
     expect(progress.at(-1)).toMatchObject({ done: 2, etaSeconds: 0 });
     const md = readFileSync(out, 'utf8');
