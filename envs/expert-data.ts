@@ -5,7 +5,7 @@
 import type { Trajectory } from '../common/trajectory';
 import { toSftRecord, type SftRecord } from './core/conversation';
 import { rollout } from './core/rollout';
-import { formatTaskId } from './core/task-id';
+import { formatTaskId, parseTaskId } from './core/task-id';
 import type { EnvName, Split } from './core/types';
 import { ENVIRONMENTS, makeEnv } from './registry';
 
@@ -18,14 +18,18 @@ export interface ExpertDataRequest {
 }
 
 export function* expertTrajectories(req: ExpertDataRequest): Generator<Trajectory> {
-  const def = ENVIRONMENTS[req.env];
-  const env = makeEnv(req.env);
+  const version = ENVIRONMENTS[req.env].generator.version;
   const start = req.start ?? 0;
+  const tasks = Array.from({ length: req.count }, (_, i) => formatTaskId({ env: req.env, version, split: req.split, index: start + i }));
+  yield* expertTrajectoriesOn(req.env, tasks);
+}
+
+/** The expert on the given tasks (e.g. the ones a run was evaluated on), each seeded by its index as above. */
+export function* expertTrajectoriesOn(envName: EnvName, tasks: readonly string[]): Generator<Trajectory> {
+  const def = ENVIRONMENTS[envName];
+  const env = makeEnv(envName);
   try {
-    for (let i = start; i < start + req.count; i++) {
-      const task = formatTaskId({ env: req.env, version: def.generator.version, split: req.split, index: i });
-      yield rollout(env, def.createExpert(), { task, seed: i, policyName: 'expert' });
-    }
+    for (const task of tasks) yield rollout(env, def.createExpert(), { task, seed: parseTaskId(task).index, policyName: 'expert' });
   } finally {
     env.close();
   }

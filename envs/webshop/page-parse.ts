@@ -63,7 +63,7 @@ export function parsePrice(display: string): [number, number] {
   return [parseFloat(s.slice(1, to)), parseFloat(s.slice(to + 5))];
 }
 
-function isAsin(s: string): boolean {
+export function isAsin(s: string): boolean {
   if (s.length !== 10 || !s.startsWith('B0')) return false;
   for (let i = 2; i < 10; i++) {
     const c = s.charCodeAt(i);

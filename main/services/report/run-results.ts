@@ -7,6 +7,7 @@ import { readMetrics, readRunMeta, runPaths, trajectoryIndexCacheFile, workspace
 import { TrajectoryIndex } from '../../runs/trajectory-index';
 import { failureProfile, type FailureProfile } from './failure-modes';
 import { outcomeKey, type EvalOutcomes } from './paired';
+import { readingProfile, type ReadingProfile } from './webshop-reading';
 
 export interface RunResult {
   entry: CatalogEntry;
@@ -25,6 +26,10 @@ export interface RunResult {
   heldOutFit: { bias: number; sumCorr: number } | null;
   /** Which evaluation tasks it solved (paired.ts compares methods task by task); null without episodes. */
   evalOutcomes: EvalOutcomes | null;
+  /** The test tasks it was evaluated on (the report plays the expert on the same ones). */
+  evalTaskIds: string[];
+  /** WebShop: whether its queries and clicks use what it was shown (webshop-reading.ts); null elsewhere. */
+  reading: ReadingProfile | null;
 }
 
 function outcomesOf(evaluation: readonly RunTrajectory[]): EvalOutcomes | null {
@@ -75,6 +80,8 @@ export async function loadRunResults(dataDir: string, entries: readonly CatalogE
       zeroPredictorMse: meanSquaredReward(evaluation),
       heldOutFit: sumFit(evaluation),
       evalOutcomes: outcomesOf(evaluation),
+      evalTaskIds: [...new Set(evaluation.map((t) => t.taskId))],
+      reading: entry.env === 'webshop' ? readingProfile(evaluation) : null,
     });
   }
   return out;
