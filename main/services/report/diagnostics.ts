@@ -89,7 +89,7 @@ export function readingTable(methods: readonly string[], of: (m: string) => RunR
   };
   const out = [
     '',
-    `Whether the agent reads what it is shown (evaluation episodes; the expert played on the same ${tasks.length} tasks): the words of its search queries that the instruction holds, per split, and its clicks on a product id that the page it clicked on lists. a word or product id from elsewhere was not read from the page (the model recalled it from its demonstrations or made it up):`,
+    `Whether the agent reads what it is shown (evaluation episodes; the expert played on the same ${tasks.length} tasks): the words of its search queries that the instruction holds, per split, and its clicks on a product id that the page it clicked on lists. A word or product id from elsewhere was not read from the page (the model recalled it from its demonstrations or made it up):`,
     '',
     `| method | ${READING_COLUMNS.map(([, title]) => title).join(' | ')} |`,
     `|---|${READING_COLUMNS.map(() => '---').join('|')}|`,

@@ -10,7 +10,8 @@ import { join, relative } from 'node:path';
 import { median } from '../median';
 import { sessionSeconds, type GridSession } from '../reproduce-sessions';
 import { diagnostics, failureTable, readingTable } from './diagnostics';
-import { againstSftTable, pairedComparison, pairedLine } from './paired';
+import { claimLines } from './claim';
+import { againstSftTable } from './paired';
 import type { RunResult } from './run-results';
 import { curve, numPm, pctPm, stat } from './stats';
 import { lineChartSvg, type Series } from './svg-chart';
@@ -124,20 +125,8 @@ export async function writeResultsReport(results: readonly RunResult[], ctx: Rep
     // rl.ts draws an iteration's tasks from rl-tasks#<seed>#<iteration>: common random numbers across methods.
     if (drawn) lines.push('', 'At each RL iteration every method of a seed plays the same training tasks (drawn from the seed and the iteration), so the curves rise and fall together with those tasks\' difficulty: compare methods at the same iteration.');
     lines.push('');
-    // The claim, checked.
-    const s = (m: string) => stat(of(m), 'eval/success_rate');
-    for (const base of ['sft', 'ppo']) {
-      const a = s('spa');
-      const b = s(base);
-      if (!a.n || !b.n) continue;
-      const diff = a.mean - b.mean;
-      const spread = Math.max(a.std, b.std);
-      verdicts.push(
-        `- ${env}: SPA ${(100 * a.mean).toFixed(1)}% vs ${base} ${(100 * b.mean).toFixed(1)}% (both splits): ${diff > spread ? `**SPA higher by ${(100 * diff).toFixed(1)} points, more than the seed spread (${(100 * spread).toFixed(1)})**` : diff > 0 ? `SPA higher by ${(100 * diff).toFixed(1)} points, within the seed spread (${(100 * spread).toFixed(1)}): not a clear win` : `**SPA not higher** (${(100 * diff).toFixed(1)} points; spread ${(100 * spread).toFixed(1)})`}.`,
-      );
-      const paired = pairedComparison(of('spa'), of(base));
-      if (paired) verdicts.push(pairedLine(paired, base));
-    }
+    // The claim, checked (claim.ts).
+    for (const base of ['sft', 'ppo']) verdicts.push(...claimLines(env, base, of('spa'), of(base)));
   }
   lines.push('## The claim, checked', '', ...(verdicts.length ? verdicts : ['- (no SPA runs in this grid)']), '');
   // Cost.
