@@ -94,7 +94,9 @@ export function readingTable(methods: readonly string[], of: (m: string) => RunR
     `| method | ${READING_COLUMNS.map(([, title]) => title).join(' | ')} |`,
     `|---|${READING_COLUMNS.map(() => '---').join('|')}|`,
   ];
-  if (expert) out.push(`| expert | ${READING_COLUMNS.map(([key, , kind]) => cell([expert[key]], kind).replace(/ ± 0\.0+$/, '')).join(' | ')} |`);
+  // One expert, no spread: its values alone.
+  const one = (v: number | null, kind: 'pct' | 'num') => (v === null ? '–' : kind === 'pct' ? (100 * v).toFixed(1) : v.toFixed(1));
+  if (expert) out.push(`| expert | ${READING_COLUMNS.map(([key, , kind]) => one(expert[key], kind)).join(' | ')} |`);
   for (const { m, profiles } of rows) out.push(`| ${m} | ${READING_COLUMNS.map(([key, , kind]) => cell(profiles.map((p) => p[key]), kind)).join(' | ')} |`);
   return out;
 }
