@@ -104,20 +104,19 @@ function sum(work: ReadonlyMap<string, MeasuredWork>): MeasuredWork {
  * kind than the work left (a VirtualHome RL run, whose price is off from its evaluation's by a factor of three).
  */
 export class GridEta {
-  private left: ReadonlyMap<string, number>;
+  /** The work left, priced when next asked: settling many runs at once (a resumed grid) prices it once. */
+  private left: ReadonlyMap<string, number> | null = null;
   private readonly own = new Map<string, MeasuredWork>();
   private readonly found = new Map<string, MeasuredWork>();
 
   constructor(
     private readonly price: () => ReadonlyMap<string, number>,
     private readonly parallel: number,
-  ) {
-    this.left = price();
-  }
+  ) {}
 
   /** A run settled; `work` is what it measured, `computed` when this invocation trained it. */
   settled(work: ReadonlyMap<string, MeasuredWork> | null, computed: boolean): void {
-    this.left = this.price();
+    this.left = null;
     if (!work) return;
     const into = computed ? this.own : this.found;
     for (const [kind, w] of work) addWork(into, kind, w);
@@ -130,6 +129,7 @@ export class GridEta {
 
   seconds(): number {
     let total = 0;
+    this.left ??= this.price();
     for (const [kind, priced] of this.left) total += priced * this.speed(kind);
     return total / Math.max(1, this.parallel);
   }
