@@ -2,7 +2,6 @@
 import { FAILURE_COLUMNS } from './failure-modes';
 import type { RunResult } from './run-results';
 import { mean, meanStd, numPm, pctPm, stageMean, stageValues } from './stats';
-import { expertReading, type ReadingProfile } from './webshop-reading';
 
 /**
  * What SPA's result rests on, so a reader can see why it wins or not: how much signal the
@@ -64,39 +63,5 @@ export function failureTable(methods: readonly string[], of: (m: string) => RunR
     `|---|${FAILURE_COLUMNS.map(() => '---').join('|')}|`,
   ];
   for (const { m, profiles } of rows) out.push(`| ${m} | ${FAILURE_COLUMNS.map(([key]) => pctPm(meanStd(profiles.map((p) => p[key])))).join(' | ')} |`);
-  return out;
-}
-
-/** The reading columns: profile key, title. */
-const READING_COLUMNS: ReadonlyArray<readonly [keyof ReadingProfile, string, 'pct' | 'num']> = [
-  ['queryFromInstructionSeen', 'search-query words found in the instruction, seen %', 'pct'],
-  ['queryFromInstructionUnseen', '… unseen %', 'pct'],
-  ['productClicksOnPage', 'product clicks on a product the page lists %', 'pct'],
-  ['productClicksPerEpisode', 'product clicks per episode', 'num'],
-];
-
-/** WebShop: whether each method's agent reads what it is shown, against the expert on the same tasks (webshop-reading.ts). */
-export function readingTable(methods: readonly string[], of: (m: string) => RunResult[]): string[] {
-  const rows = methods
-    .map((m) => ({ m, profiles: of(m).flatMap((r) => (r.reading ? [r.reading] : [])) }))
-    .filter(({ profiles }) => profiles.length > 0);
-  if (!rows.length) return [];
-  const tasks = [...new Set(methods.flatMap((m) => of(m).flatMap((r) => r.evalTaskIds)))].sort();
-  const expert = expertReading(tasks);
-  const cell = (values: readonly (number | null)[], kind: 'pct' | 'num') => {
-    const s = meanStd(values.filter((v): v is number => v !== null));
-    return kind === 'pct' ? pctPm(s) : numPm(s, 1);
-  };
-  const out = [
-    '',
-    `Whether the agent reads what it is shown (evaluation episodes; the expert played on the same ${tasks.length} tasks): the words of its search queries that the instruction holds, per split, and its clicks on a product id that the page it clicked on lists. A word or product id from elsewhere was not read from the page (the model recalled it from its demonstrations or made it up):`,
-    '',
-    `| method | ${READING_COLUMNS.map(([, title]) => title).join(' | ')} |`,
-    `|---|${READING_COLUMNS.map(() => '---').join('|')}|`,
-  ];
-  // One expert, no spread: its values alone.
-  const one = (v: number | null, kind: 'pct' | 'num') => (v === null ? '–' : kind === 'pct' ? (100 * v).toFixed(1) : v.toFixed(1));
-  if (expert) out.push(`| expert | ${READING_COLUMNS.map(([key, , kind]) => one(expert[key], kind)).join(' | ')} |`);
-  for (const { m, profiles } of rows) out.push(`| ${m} | ${READING_COLUMNS.map(([key, , kind]) => cell(profiles.map((p) => p[key]), kind)).join(' | ')} |`);
   return out;
 }

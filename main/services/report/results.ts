@@ -9,9 +9,10 @@ import { cpus, totalmem } from 'node:os';
 import { join, relative } from 'node:path';
 import { median } from '../median';
 import { sessionSeconds, type GridSession } from '../reproduce-sessions';
-import { diagnostics, failureTable, readingTable } from './diagnostics';
+import { diagnostics, failureTable } from './diagnostics';
 import { claimLines } from './claim';
 import { againstSftTable } from './paired';
+import { readingTable } from './reading-table';
 import type { RunResult } from './run-results';
 import { curve, numPm, pctPm, stat } from './stats';
 import { lineChartSvg, type Series } from './svg-chart';
@@ -105,7 +106,7 @@ export async function writeResultsReport(results: readonly RunResult[], ctx: Rep
         `Progress estimator (SPA runs, scored on the evaluation trajectories it never trained on): MSE(Σ c_t, R) ${numPm(stat(spa, 'eval/progress_mse'))}, correlation of c_t with the oracle progress increments ${numPm(stat(spa, 'eval/progress_oracle_corr'))}.`,
       );
     }
-    lines.push(...diagnostics(of), ...failureTable(methods, of), ...readingTable(methods, of), ...againstSftTable(methods, of));
+    lines.push(...diagnostics(of), ...failureTable(methods, of), ...readingTable(env, methods, of), ...againstSftTable(methods, of));
     // Learning curves of the RL methods: success, and grounding (what SPA's β term rewards).
     let drawn = false;
     for (const [key, name, what] of CURVES) {

@@ -7,7 +7,7 @@ import { readMetrics, readRunMeta, runPaths, trajectoryIndexCacheFile, workspace
 import { TrajectoryIndex } from '../../runs/trajectory-index';
 import { failureProfile, type FailureProfile } from './failure-modes';
 import { outcomeKey, type EvalOutcomes } from './paired';
-import { readingProfile, type ReadingProfile } from './webshop-reading';
+import { readingProfileOf, type ReadingProfile } from './reading-table';
 
 export interface RunResult {
   entry: CatalogEntry;
@@ -28,7 +28,7 @@ export interface RunResult {
   evalOutcomes: EvalOutcomes | null;
   /** The test tasks it was evaluated on (the report plays the expert on the same ones). */
   evalTaskIds: string[];
-  /** WebShop: whether its queries and clicks use what it was shown (webshop-reading.ts); null elsewhere. */
+  /** WebShop and ALFWorld: whether its commands use what it was shown (reading-table.ts); null elsewhere. */
   reading: ReadingProfile | null;
 }
 
@@ -81,7 +81,7 @@ export async function loadRunResults(dataDir: string, entries: readonly CatalogE
       heldOutFit: sumFit(evaluation),
       evalOutcomes: outcomesOf(evaluation),
       evalTaskIds: [...new Set(evaluation.map((t) => t.taskId))],
-      reading: entry.env === 'webshop' ? readingProfile(evaluation) : null,
+      reading: readingProfileOf(entry.env, evaluation),
     });
   }
   return out;

@@ -11,7 +11,8 @@ import { expertTrajectoriesOn } from '../../../envs/expert-data';
 import { isAsin, pageKind, parseResults, stripObservationPrefix } from '../../../envs/webshop/page-parse';
 import { parseAction } from '../../../envs/webshop/world';
 
-export interface ReadingProfile {
+// A type alias, not an interface: reading-table.ts treats every profile as a record of its columns.
+export type WebshopReadingProfile = {
   /** Of the words of its search queries, the share found in the instruction, per test split; null without a search there. */
   queryFromInstructionSeen: number | null;
   queryFromInstructionUnseen: number | null;
@@ -19,7 +20,7 @@ export interface ReadingProfile {
   productClicksOnPage: number | null;
   /** Product clicks per episode. */
   productClicksPerEpisode: number;
-}
+};
 
 const words = (text: string): string[] => text.toLowerCase().match(/[a-z0-9]+(?:\.[0-9]+)?/g) ?? [];
 
@@ -30,7 +31,7 @@ function listedProducts(observation: string): Set<string> {
 }
 
 /** The profile of the evaluation episodes among `trajectories` (seen and unseen splits); null without any. */
-export function readingProfile(trajectories: Iterable<Trajectory>): ReadingProfile | null {
+export function readingProfile(trajectories: Iterable<Trajectory>): WebshopReadingProfile | null {
   const query = { seen: { words: 0, found: 0 }, unseen: { words: 0, found: 0 } };
   let episodes = 0;
   let clicks = 0;
@@ -64,6 +65,6 @@ export function readingProfile(trajectories: Iterable<Trajectory>): ReadingProfi
 }
 
 /** The expert's profile on the given evaluation tasks (WebShop task ids): about 20 ms a task. */
-export function expertReading(taskIds: readonly string[]): ReadingProfile | null {
+export function expertReading(taskIds: readonly string[]): WebshopReadingProfile | null {
   return readingProfile(expertTrajectoriesOn('webshop', taskIds));
 }

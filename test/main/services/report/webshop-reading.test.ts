@@ -1,9 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Trajectory } from '../../../../common/trajectory';
 import { expertTrajectoriesOn } from '../../../../envs/expert-data';
-import { readingTable } from '../../../../main/services/report/diagnostics';
-import type { RunResult } from '../../../../main/services/report/run-results';
-import { expertReading, readingProfile, type ReadingProfile } from '../../../../main/services/report/webshop-reading';
+import { expertReading, readingProfile } from '../../../../main/services/report/webshop-reading';
 
 const tasks = ['webshop/v1/seen/0', 'webshop/v1/seen/1', 'webshop/v1/unseen/0', 'webshop/v1/unseen/1'];
 
@@ -47,28 +45,5 @@ describe('webshop reading profile', () => {
   it('has nothing to say without test episodes', () => {
     expect(readingProfile(expert.map((t) => ({ ...t, split: 'train' as const })))).toBeNull();
     expect(readingProfile([])).toBeNull();
-  });
-});
-
-describe('the reading table', () => {
-  const run = (seed: number, reading: ReadingProfile | null) =>
-    ({ entry: { id: `sft-s${seed}`, env: 'webshop', method: 'sft', seed }, evalTaskIds: tasks, reading }) as unknown as RunResult;
-
-  it('puts the expert on the runs\' own tasks above each method, mean ± std over seeds', () => {
-    const runs = [
-      run(0, { queryFromInstructionSeen: 0.6, queryFromInstructionUnseen: 0.1, productClicksOnPage: 0.5, productClicksPerEpisode: 1.5 }),
-      run(1, { queryFromInstructionSeen: 0.8, queryFromInstructionUnseen: null, productClicksOnPage: 0.3, productClicksPerEpisode: 2.5 }),
-    ];
-    const lines = readingTable(['sft', 'spa'], (m) => (m === 'sft' ? runs : []));
-    expect(lines.find((l) => l.includes('the expert played on the same 4 tasks'))).toBeDefined();
-    const e = expertReading(tasks) as ReadingProfile;
-    expect(lines).toContain(`| expert | ${(100 * (e.queryFromInstructionSeen as number)).toFixed(1)} | ${(100 * (e.queryFromInstructionUnseen as number)).toFixed(1)} | 100.0 | ${e.productClicksPerEpisode.toFixed(1)} |`);
-    // A seed without an unseen search counts in no mean of that column.
-    expect(lines).toContain('| sft | 70.0 ± 14.1 | 10.0 ± 0.0 | 40.0 ± 14.1 | 2.0 ± 0.7 |');
-    expect(lines.some((l) => l.startsWith('| spa'))).toBe(false);
-  });
-
-  it('is absent where no run has a reading profile (ALFWorld, VirtualHome)', () => {
-    expect(readingTable(['sft'], () => [run(0, null)])).toEqual([]);
   });
 });
