@@ -72,6 +72,28 @@ export async function findRun(sup: Supervisor, dataDir: string, config: RunConfi
   return same[0] ?? null;
 }
 
+/** What a completed run measured, stage by stage, for the time left (grid-eta.ts); null for any other run. */
+async function measuredBy(dataDir: string, config: RunConfig, entry: CatalogEntry | null | undefined): Promise<ReturnType<typeof measuredWork> | null> {
+  // Only a completed run calibrates the speed: a run stopped part-way is counted once, with all
+  // its stages, when a later invocation completes it (its stages.json keeps the earlier ones).
+  if (entry?.status !== 'completed') return null;
+  const stages = await readCompletedStages(runPaths(workspacePaths(dataDir).runsDir, entry.id).dir).catch(() => null);
+  return stages && measuredWork(config, stages);
+}
+
+/**
+ * Where a grid stands without running it (`spa reproduce --report-only`): its completed runs in
+ * config order, and the compute the others still need, priced as a running grid prices it, at the
+ * stage speeds the completed runs measured.
+ */
+export async function gridStanding(sup: Supervisor, dataDir: string, configs: readonly RunConfig[], parallel: number): Promise<{ completed: CatalogEntry[]; etaSeconds: number }> {
+  const found = await Promise.all(configs.map((c) => findRun(sup, dataDir, c)));
+  const done = found.map((e) => e?.status === 'completed');
+  const eta = new GridEta(() => pendingWork(configs.filter((_, i) => !done[i]), cacheHolds(workspacePaths(dataDir).cacheDir)), parallel);
+  for (const [i, e] of found.entries()) if (done[i]) eta.settled(await measuredBy(dataDir, configs[i] as RunConfig, e), false);
+  return { completed: found.filter((e): e is CatalogEntry => e?.status === 'completed'), etaSeconds: done.every(Boolean) ? 0 : eta.seconds() };
+}
+
 /** Runs (or reuses, or resumes) every config, `parallel` at a time; returns the run ids in config order. */
 export async function runGrid(
   sup: Supervisor,
@@ -91,10 +113,7 @@ export async function runGrid(
     const entry = sup.catalog.get(id);
     if (entry) await opts.onSettled?.(entry);
     settled[i] = true;
-    // Only a completed run calibrates the speed: a run stopped part-way is counted once, with all
-    // its stages, when a later invocation completes it (its stages.json keeps the earlier ones).
-    const stages = entry?.status === 'completed' ? await readCompletedStages(runPaths(workspacePaths(dataDir).runsDir, id).dir).catch(() => null) : null;
-    eta.settled(stages && measuredWork(config(i), stages), computed);
+    eta.settled(await measuredBy(dataDir, config(i), entry), computed);
     done++;
     return entry ?? null;
   };

@@ -105,6 +105,7 @@ describe('spa run / eval / reproduce', () => {
     const e = await spa(['reproduce', '--envs', 'alfworld', '--methods', 'sft,spa', '--seeds', '1', '--preset', 'smoke', '--report-only', '--out', again, '--data-dir', fresh, '--evidence', evidence, '--json']);
     expect(e.code, e.stderr).toBe(0);
     expect(e.lines[0]).toMatchObject({ type: 'evidence', restored: 2, sessions: 1 });
+    expect(e.lines.find((l) => l.type === 'left')).toMatchObject({ runs: 0, total: 2, etaSeconds: 0 });
     const tables = (text: string) => text.split('\n').filter((l) => l.startsWith('|') || l.startsWith('- ') || l.startsWith('Progress estimator'));
     expect(tables(readFileSync(again, 'utf8'))).toEqual(tables(md).map((l) => l.replaceAll(dataDir, fresh)));
     expect(readFileSync(join(fresh, 'results', 'alfworld-train-success.svg'), 'utf8')).toBe(readFileSync(join(dataDir, 'docs', 'results', 'alfworld-train-success.svg'), 'utf8'));
@@ -113,6 +114,10 @@ describe('spa run / eval / reproduce', () => {
     const partialOut = join(dataDir, 'docs', 'PARTIAL.md');
     const p = await spa(['reproduce', '--envs', 'alfworld', '--methods', 'sft,spa', '--seeds', '2', '--preset', 'smoke', '--report-only', '--out', partialOut, '--data-dir', dataDir, '--json']);
     expect(p.code, p.stderr).toBe(0);
+    // …and what the rest would cost: seed 1's SFT, exploration, estimator and RL, priced at the speeds seed 0 measured.
+    const left = p.lines.find((l) => l.type === 'left') as { runs: number; total: number; etaSeconds: number } | undefined;
+    expect(left).toMatchObject({ runs: 2, total: 4, parallel: 2 });
+    expect(left?.etaSeconds).toBeGreaterThan(0);
     expect(readFileSync(partialOut, 'utf8')).toContain('**Partial grid: 2 of 4 runs completed** (alfworld 2/4).');
   }, 240_000);
 });

@@ -15,7 +15,7 @@ import { appVersion } from '../../server/app-paths';
 import { recipeLines } from '../../services/report/recipe';
 import { writeResultsReport } from '../../services/report/results';
 import { loadRunResults } from '../../services/report/run-results';
-import { findRun, gridConfigs, REPRODUCE_METHODS, runGrid } from '../../services/reproduce';
+import { gridConfigs, gridStanding, REPRODUCE_METHODS, runGrid } from '../../services/reproduce';
 import { readGridSessions, startGridSession } from '../../services/reproduce-sessions';
 import { keepRunEvidence, packSessions, restoreEvidence } from '../../services/grid-evidence';
 import type { CatalogEntry } from '../../../common/run-schema';
@@ -42,16 +42,8 @@ function parseMethods(value: string | undefined): Method[] {
   return names as Method[];
 }
 
-/** --report-only: the grid's completed runs (each kept as evidence when asked), in grid order. */
-async function completedRuns(found: Promise<CatalogEntry | null>[], keep: (run: CatalogEntry) => Promise<void>): Promise<string[]> {
-  const ids: string[] = [];
-  for (const e of await Promise.all(found)) {
-    if (e?.status !== 'completed') continue;
-    await keep(e);
-    ids.push(e.id);
-  }
-  return ids;
-}
+/** Compute left, as the progress line and --report-only print it. */
+const formatEta = (seconds: number): string => (seconds >= 5400 ? `~${(seconds / 3600).toFixed(1)} h` : `~${Math.round(seconds / 60)} min`);
 
 export function registerReproduce(program: Command): void {
   program
@@ -92,11 +84,23 @@ export function registerReproduce(program: Command): void {
       process.once('SIGINT', stop);
       process.once('SIGTERM', stop);
       const started = performance.now();
+      /** The grid's completed runs in grid order (each kept as evidence when asked), and what the rest still needs. */
+      const reportOnlyRuns = async (): Promise<string[]> => {
+        const standing = await gridStanding(sup, dataDir, configs, parallel);
+        for (const e of standing.completed) await keepEvidence(e);
+        const left = configs.length - standing.completed.length;
+        out.record('left', { runs: left, total: configs.length, etaSeconds: standing.etaSeconds, parallel }, () =>
+          left
+            ? `${left} of the grid's ${configs.length} runs not completed: ${formatEta(standing.etaSeconds)} of compute at ${parallel} at a time, at the stage speeds its completed runs measured (drop --report-only to run them)`
+            : `all ${configs.length} runs of the grid completed`,
+        );
+        return standing.completed.map((e) => e.id);
+      };
       const bar = out.json ? null : out.progress('grid', configs.length);
       out.record('grid', { runs: configs.length, envs, preset: o.preset, dataDir }, () => `${configs.length} runs (${envs.join(', ')}; preset ${o.preset}); data in ${dataDir}`);
       // --report-only: the report of what is finished (a grid stopped part-way), nothing started.
       const ids = o.reportOnly
-        ? await completedRuns(configs.map((c) => findRun(sup, dataDir, c)), keepEvidence)
+        ? await reportOnlyRuns()
         : await runGrid(sup, dataDir, configs, {
         parallel,
         onComputed: () => session?.runComputed(),
@@ -106,7 +110,7 @@ export function registerReproduce(program: Command): void {
           if (evidence) await packSessions(dataDir, evidence);
         },
         onProgress: (p) => {
-          const eta = p.etaSeconds === null ? '' : p.etaSeconds >= 5400 ? `~${(p.etaSeconds / 3600).toFixed(1)} h left` : `~${Math.round(p.etaSeconds / 60)} min left`;
+          const eta = p.etaSeconds === null ? '' : `${formatEta(p.etaSeconds)} left`;
           const detail = [p.run ? `${p.run.env} ${p.run.method} s${p.run.seed}: ${p.run.status}` : '', eta].filter(Boolean).join(', ');
           if (bar) bar.tick(p.done, detail);
           else out.record('progress', { done: p.done, total: p.total, run: p.run?.id ?? null, status: p.run?.status ?? null, etaSeconds: p.etaSeconds });
