@@ -3,7 +3,7 @@
  * (`take mug 1 from cabinet 4`). The expert names only receptacles the task message lists and
  * objects an observation has shown it. A small model trained from scratch can instead continue a
  * pattern of its demonstrations: go to `drawer 4` in a room whose drawers end at 3, take `mug 1`
- * where the page showed `cup 2`. Such a command is never executable, and the agent learns nothing
+ * where the observation showed `cup 2`. Such a command is never executable, and the agent learns nothing
  * from the `Nothing happens.` it gets back. The profile separates that from the failures of an
  * agent that names only what is there (wrong place, wrong state), the next thing to fix.
  */
