@@ -88,3 +88,19 @@ export async function readGridSessions(dataDir: string, preset: string): Promise
 
 /** A session's wall time in seconds: start to its last sign of life. */
 export const sessionSeconds = (s: GridSession) => Math.max(0, (Date.parse(s.aliveAt) - Date.parse(s.startedAt)) / 1000);
+
+/**
+ * The grid's wall time in seconds: the union of its sessions' spans. Two invocations on one data
+ * folder at once (one per environment, say, each waiting on the other's cache locks at times) share
+ * the clock, so time they overlap counts once, not twice.
+ */
+export function gridWallSeconds(sessions: readonly GridSession[]): number {
+  const spans = sessions.map((s) => [Date.parse(s.startedAt), Date.parse(s.aliveAt)] as const).sort((a, b) => a[0] - b[0]);
+  let total = 0;
+  let covered = -Infinity; // the end of the union so far
+  for (const [start, end] of spans) {
+    total += Math.max(0, end - Math.max(start, covered));
+    covered = Math.max(covered, end);
+  }
+  return total / 1000;
+}

@@ -8,7 +8,7 @@ import { promises as fsp } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join, relative } from 'node:path';
 import { median } from '../median';
-import { sessionSeconds, type GridSession } from '../reproduce-sessions';
+import { gridWallSeconds, sessionSeconds, type GridSession } from '../reproduce-sessions';
 import { diagnostics, failureTable } from './diagnostics';
 import { claimLines } from './claim';
 import { againstSftTable } from './paired';
@@ -48,10 +48,10 @@ function partialLine(results: readonly RunResult[], planned: ReportContext['plan
   return [`**Partial grid: ${results.length} of ${total} runs completed** (${per}). Runs not completed are in no table; rerunning the command finishes them.`, ''];
 }
 
-/** The grid's wall time: the sum of its recorded sessions, else (grids run before sessions were recorded) this invocation's. */
+/** The grid's wall time: its recorded sessions' spans, overlaps once, else (grids run before sessions were recorded) this invocation's. */
 function gridWallLine(ctx: ReportContext): string {
   if (!ctx.sessions.length) return `The last \`spa reproduce\` invocation took ${(ctx.wallSeconds / 60).toFixed(1)} min of wall time with ${ctx.parallel} run(s) at a time.`;
-  const minutes = ctx.sessions.reduce((a, se) => a + sessionSeconds(se), 0) / 60;
+  const minutes = gridWallSeconds(ctx.sessions) / 60;
   return `Grid wall time: **${(minutes / 60).toFixed(2)} h** over ${ctx.sessions.length} \`spa reproduce\` session(s) (see "Grid sessions").`;
 }
 

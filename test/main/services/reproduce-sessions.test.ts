@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { readGridSessions, sessionSeconds, startGridSession } from '../../../main/services/reproduce-sessions';
+import { gridWallSeconds, readGridSessions, sessionSeconds, startGridSession, type GridSession } from '../../../main/services/reproduce-sessions';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'spa-grid-sessions-'));
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
@@ -41,5 +41,13 @@ describe('reproduce sessions', () => {
       ['webshop,alfworld', 1, true, 31],
     ]);
     expect(await readGridSessions(join(dataDir, 'nowhere'), 'standard')).toEqual([]);
+  });
+
+  it('counts the time two sessions overlap once, and the gaps between sessions not at all', () => {
+    const span = (startedAt: string, aliveAt: string) => ({ startedAt: `2026-11-24T${startedAt}:00Z`, aliveAt: `2026-11-24T${aliveAt}:00Z` }) as GridSession;
+    const sessions = [span('10:00', '11:00'), span('10:30', '12:00'), span('10:40', '10:50'), span('14:00', '14:20')];
+    expect(gridWallSeconds(sessions) / 60).toBe(120 + 20);
+    expect(sessions.reduce((a, s) => a + sessionSeconds(s), 0) / 60).toBe(60 + 90 + 10 + 20); // what a plain sum claimed
+    expect(gridWallSeconds([])).toBe(0);
   });
 });
