@@ -3,7 +3,8 @@
  * and resumed; the span from its first run to its last then counts the nights in between. Each
  * `spa reproduce` invocation that runs the grid keeps a session record in the data folder
  * (reproduce-sessions/<start>-<pid>.json), rewritten every minute, so one that is killed still
- * counts up to its last minute. The report sums them: the grid's wall time without the gaps.
+ * counts up to its last minute. The report adds up their spans, overlaps once (gridWallSeconds):
+ * the grid's wall time without the gaps.
  */
 import { promises as fsp } from 'node:fs';
 import { join } from 'node:path';
