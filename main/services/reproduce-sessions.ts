@@ -91,9 +91,8 @@ export async function readGridSessions(dataDir: string, preset: string): Promise
 export const sessionSeconds = (s: GridSession) => Math.max(0, (Date.parse(s.aliveAt) - Date.parse(s.startedAt)) / 1000);
 
 /**
- * The grid's wall time in seconds: the union of its sessions' spans. Two invocations on one data
- * folder at once (one per environment, say, each waiting on the other's cache locks at times) share
- * the clock, so time they overlap counts once, not twice.
+ * The grid's wall time in seconds: the union of its sessions' spans. Two invocations may run on one
+ * data folder at once (the catalog and the stage locks allow it); the time they share passed once.
  */
 export function gridWallSeconds(sessions: readonly GridSession[]): number {
   const spans = sessions.map((s) => [Date.parse(s.startedAt), Date.parse(s.aliveAt)] as const).sort((a, b) => a[0] - b[0]);

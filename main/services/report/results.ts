@@ -148,7 +148,7 @@ export async function writeResultsReport(results: readonly RunResult[], ctx: Rep
     lines.push(`| ${env} | ${rs.length} | ${minutes.toFixed(1)} | ${((end - start) / 60000).toFixed(1)} min (${new Date(start).toISOString().slice(0, 16)}Z → ${new Date(end).toISOString().slice(0, 16)}Z) | ${details.join('; ')} |`);
   }
   if (ctx.sessions.length) {
-    lines.push('', '## Grid sessions', '', 'Each `spa reproduce` invocation that ran grid runs at this preset in this data folder, from its start to its last sign of life (recorded every minute).', '');
+    lines.push('', '## Grid sessions', '', 'Each `spa reproduce` invocation that ran grid runs at this preset in this data folder, from its start to its last sign of life (recorded every minute). Sessions that ran at the same time count once in the grid wall time, so it can be less than the sum of the minutes below.', '');
     lines.push('| started | last alive | minutes | envs | parallel | runs computed | ended |', '|---|---|---|---|---|---|---|');
     for (const se of ctx.sessions) {
       lines.push(`| ${se.startedAt.slice(0, 16)}Z | ${se.aliveAt.slice(0, 16)}Z | ${(sessionSeconds(se) / 60).toFixed(1)} | ${se.envs.join(', ')} | ${se.parallel} | ${se.runsComputed} | ${se.ended ? 'yes' : 'interrupted'} |`);
