@@ -21,7 +21,7 @@ export function diagnostics(of: (m: string) => RunResult[]): string[] {
   const graded = exploredReward.n > 0 && Math.abs(exploredReward.mean - explored.mean) > 1e-9;
   if (explored.n) out.push(`- exploration (the estimator's only data): ${pctPm(explored)}% of rollouts succeeded${graded ? `; mean final reward ${numPm(exploredReward)}` : ''}.`);
   if (trainMse.n) out.push(`- the estimator on its training set: MSE(Σ c_t, R) ${numPm(trainMse)}, oracle correlation ${numPm(trainCorr)}.`);
-  if (zeroRef.n) out.push(`- for scale: predicting Σ c_t = 0 for every evaluation trajectory scores MSE = mean R², ${numPm(zeroRef)} (with R in {0, 1}, the success rate).`);
+  if (zeroRef.n) out.push(`- for scale: predicting Σ c_t = 0 for every evaluation trajectory scores MSE = mean R², ${numPm(zeroRef)} (${graded ? 'R is the graded final reward' : 'with R in {0, 1}, the success rate'}).`);
   // Per seed: the offsets can differ in sign, which a mean over seeds would hide.
   const fits = [...spa].sort((a, b) => a.entry.seed - b.entry.seed).flatMap((r) => (r.heldOutFit ? [{ seed: r.entry.seed, ...r.heldOutFit }] : []));
   if (fits.length) {

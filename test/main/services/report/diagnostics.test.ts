@@ -27,7 +27,13 @@ describe('the estimator scale line', () => {
   it('reports the zero predictor over the SPA runs that have evaluation episodes', () => {
     const runs = [spaRun(0, 0.02), spaRun(1, 0.04), spaRun(2, null)];
     const lines = diagnostics((m) => (m === 'spa' ? runs : []));
-    expect(lines.find((l) => l.includes('predicting Σ c_t = 0'))).toContain('mean R², 0.030 ± 0.014');
+    expect(lines.find((l) => l.includes('predicting Σ c_t = 0'))).toContain('mean R², 0.030 ± 0.014 (with R in {0, 1}, the success rate).');
+  });
+
+  it('does not call R the success rate where exploration shows the reward is graded', () => {
+    const graded = { ...spaRun(0, 0.1), metrics: [{ step: 0, t: 0, stage: 'explore', 'explore/success_rate': 0.15, 'explore/episodic_return': 0.38 }] } as RunResult;
+    const line = diagnostics((m) => (m === 'spa' ? [graded] : [])).find((l) => l.includes('predicting Σ c_t = 0'));
+    expect(line).toContain('mean R², 0.100 ± 0.000 (R is the graded final reward).');
   });
 });
 
