@@ -11,6 +11,7 @@ import { median } from '../median';
 import { gridWallSeconds, sessionSeconds, type GridSession } from '../reproduce-sessions';
 import { diagnostics, failureTable } from './diagnostics';
 import { claimLines, rewardClaimLines } from './claim';
+import { computeLine, gridCompute } from './compute';
 import { againstSftTable } from './paired';
 import { readingTable } from './reading-table';
 import type { RunResult } from './run-results';
@@ -71,13 +72,12 @@ export async function writeResultsReport(results: readonly RunResult[], ctx: Rep
   const methods = [...new Set(results.map((r) => r.entry.method))];
   const seeds = [...new Set(results.map((r) => r.entry.seed))].sort((a, b) => a - b);
   const backends = [...new Set(results.map((r) => r.entry.backend ?? 'unknown'))];
-  const computeSeconds = results.reduce((a, r) => a + r.stages.filter((st) => !st.reused).reduce((b, st) => b + st.seconds, 0), 0);
   const lines: string[] = [
     '# Results: SPA against its baselines at small scale',
     '',
     `Produced by \`${ctx.command}\` (preset **${ctx.preset}**, seeds ${seeds.join(', ')}), SPA Studio ${ctx.version}, TF.js ${ctx.tfjsVersion} on the **${backends.join(', ')}** backend,`,
-    `Node ${process.version}, ${cpus().length} × ${cpus()[0]?.model.trim() ?? 'unknown CPU'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB RAM. Compute: **${(computeSeconds / 60).toFixed(1)} min** of stage time`,
-    `(stages shared between methods ran once per environment and seed). ${gridWallLine(ctx)} Every number below is read from the run folders listed at the end;`,
+    `Node ${process.version}, ${cpus().length} × ${cpus()[0]?.model.trim() ?? 'unknown CPU'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB RAM. ${computeLine(gridCompute(results))}`,
+    `${gridWallLine(ctx)} Every number below is read from the run folders listed at the end;`,
     'success and grounding are greedy-decoding evaluations on held-out test tasks (seen and unseen splits), mean ± sample std over seeds.',
     ...ctx.recipe,
     '',
