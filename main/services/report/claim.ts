@@ -68,7 +68,7 @@ export function claimLines(env: string, base: string, spaRuns: readonly RunResul
   const head = verdictLine(env, base, spa, other, seeds, SUCCESS);
   if (!head) return [];
   const paired = pairedComparison(spa, other);
-  return [head, ...(paired ? [pairedLine(paired, base)] : [])];
+  return [head, ...(paired ? [pairedLine(paired, base)] : []), ...rewardClaimLines(env, base, spaRuns, baseRuns)];
 }
 
 const graded = (runs: readonly RunResult[]) =>

@@ -10,7 +10,7 @@ import { join, relative } from 'node:path';
 import { median } from '../median';
 import { gridWallSeconds, sessionSeconds, type GridSession } from '../reproduce-sessions';
 import { diagnostics, failureTable } from './diagnostics';
-import { claimLines, rewardClaimLines } from './claim';
+import { claimLines } from './claim';
 import { computeLine, gridCompute } from './compute';
 import { againstSftTable } from './paired';
 import { readingTable } from './reading-table';
@@ -127,7 +127,7 @@ export async function writeResultsReport(results: readonly RunResult[], ctx: Rep
     if (drawn) lines.push('', 'At each RL iteration every method of a seed plays the same training tasks (drawn from the seed and the iteration), so the curves rise and fall together with those tasks\' difficulty: compare methods at the same iteration.');
     lines.push('');
     // The claim, checked (claim.ts).
-    for (const base of ['sft', 'ppo']) verdicts.push(...claimLines(env, base, of('spa'), of(base)), ...rewardClaimLines(env, base, of('spa'), of(base)));
+    for (const base of ['sft', 'ppo']) verdicts.push(...claimLines(env, base, of('spa'), of(base)));
   }
   lines.push('## The claim, checked', '', ...(verdicts.length ? verdicts : ['- (no SPA runs in this grid)']), '');
   // Cost.
