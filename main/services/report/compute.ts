@@ -22,7 +22,10 @@ export function gridCompute(results: readonly RunResult[]): GridCompute {
     for (const st of r.stages) {
       if (st.reused) continue;
       seconds += st.seconds;
-      if (st.key) byKey.set(st.key, [...(byKey.get(st.key) ?? []), { seconds: st.seconds, resumed: st.resumed === true }]);
+      if (!st.key) continue; // a run's own stage (RL, evaluation): nobody else computes it
+      const computations = byKey.get(st.key) ?? [];
+      computations.push({ seconds: st.seconds, resumed: st.resumed === true });
+      byKey.set(st.key, computations);
     }
   }
   let repeatedSeconds = 0;
